@@ -21,38 +21,50 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+MAX_SPANS_PER_LABEL = 64  # per window: a safety cap against degenerate (e.g. untrained) models
+
+
 def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_logits: torch.Tensor,
                   char_starts: list[int], char_ends: list[int], span_labels: list[str],
                   relation_labels: list[str], span_threshold: float, relation_threshold: float):
     """Decode one window. Returns ``(spans, relations)``: ``{RawSpan: score}`` and ``{(label, RawSpan, RawSpan): score}``."""
     n = len(char_starts)
     span_logits = span_logits[:, :n, :n].float()
+    special = torch.tensor([c < 0 for c in char_starts])
+    span_logits = span_logits.masked_fill(special[None, :, None] | special[None, None, :], -1e4)
     spans: dict[RawSpan, float] = {}
     tok_of: dict[RawSpan, tuple[int, int]] = {}
-    for lab, i, j in (span_logits > _logit(span_threshold)).nonzero().tolist():
-        if char_starts[i] < 0 or char_starts[j] < 0:
-            continue  # special tokens
-        rs = RawSpan(span_labels[lab], char_starts[i], char_ends[j])
-        score = torch.sigmoid(span_logits[lab, i, j]).item()
-        if score > spans.get(rs, -1):
-            spans[rs] = score
-            tok_of[rs] = (i, j)
+    thr = _logit(span_threshold)
+    for lab in range(span_logits.shape[0]):
+        flat = span_logits[lab].flatten()
+        k = min(MAX_SPANS_PER_LABEL, int((flat > thr).sum()))
+        if k == 0:
+            continue
+        vals, idx = flat.topk(k)
+        for v, ix in zip(torch.sigmoid(vals).tolist(), idx.tolist()):
+            i, j = divmod(ix, n)
+            rs = RawSpan(span_labels[lab], char_starts[i], char_ends[j])
+            if v > spans.get(rs, -1):
+                spans[rs] = v
+                tok_of[rs] = (i, j)
     rels: dict[tuple[str, RawSpan, RawSpan], float] = {}
     if not spans:
         return spans, rels
     hp = torch.sigmoid(head_logits[:, :n, :n].float())
     tp = torch.sigmoid(tail_logits[:, :n, :n].float())
-    items = list(spans)
     for k, rel in enumerate(relation_labels):
-        allowed = RELATION_TYPES.get(rel, set())
-        for h in items:
-            for t in items:
-                if (h.label, t.label) not in allowed or h == t:
-                    continue
-                (hs, he), (ts, te) = tok_of[h], tok_of[t]
-                score = min(hp[k, hs, ts].item(), tp[k, he, te].item())
-                if score > relation_threshold:
-                    rels[(rel, h, t)] = score
+        for head_label, tail_label in RELATION_TYPES.get(rel, set()):
+            heads = [s for s in spans if s.label == head_label]
+            tails = [s for s in spans if s.label == tail_label]
+            if not heads or not tails:
+                continue
+            hs = torch.tensor([tok_of[s][0] for s in heads])
+            he = torch.tensor([tok_of[s][1] for s in heads])
+            ts = torch.tensor([tok_of[s][0] for s in tails])
+            te = torch.tensor([tok_of[s][1] for s in tails])
+            score = torch.minimum(hp[k][hs[:, None], ts[None, :]], tp[k][he[:, None], te[None, :]])
+            for a, b in (score > relation_threshold).nonzero().tolist():
+                rels[(rel, heads[a], tails[b])] = score[a, b].item()
     return spans, rels
 
 

@@ -1,0 +1,109 @@
+import torch
+
+from zhcausal.data.schema import Record, Span
+from zhcausal.model.decoding import RawSpan, decode_window, finalize
+from zhcausal.model.encoding import build_examples, tokenize, windows
+from zhcausal.sentences import split_sentences
+
+from .conftest import TOY
+
+LABELS, RELS = ["CAUSE", "EFFECT", "ACTOR"], ["CAUSES", "ACTOR_OF"]
+
+
+def _tok(tiny_encoder):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(tiny_encoder))
+
+
+def test_offsets_survive_spaces_fullwidth_and_emoji(tiny_encoder):
+    tok = _tok(tiny_encoder)
+    text = "营收 增长１２％😀导致ABC"
+    t = tokenize(tok, text)
+    assert all(text[a:b] == text[a:b] and b == a + 1 for a, b in zip(t.starts, t.ends))
+    assert 2 not in t.starts  # the space gets no token
+    assert len(t) == len(text) - 1
+
+
+def test_windows_cover_and_overlap():
+    assert windows(10, 20, 5) == [(0, 10)]
+    w = windows(100, 40, 10)
+    assert w[0] == (0, 40) and w[-1][1] == 100 and all(b - a <= 40 for a, b in w)
+    assert all(w[i][1] - w[i + 1][0] == 10 for i in range(len(w) - 2))
+
+
+def test_build_examples_nested_actor_and_chain(tiny_encoder):
+    tok = _tok(tiny_encoder)
+    rec = Record.from_dict(TOY[1])
+    [ex] = build_examples(rec, 0, tokenize(tok, rec.text), 2, 3, LABELS, RELS, 512, 128)
+    # CAUSE and EFFECT copies of the chain's middle link, plus the nested actor
+    middle = [(l, i, j) for l, i, j in ex.entities if (ex.char_starts[i], ex.char_ends[j]) == (6, 15)]
+    assert sorted(l for l, _, _ in middle) == [0, 1]
+    assert len(ex.rel_heads) == 4 and len(ex.entities) == 5
+
+
+def test_misaligned_gold_span_is_reported(tiny_encoder):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(tiny_encoder))
+    text = "abc导致def"
+    rec = Record("m", text, [Span("T1", "CAUSE", 1, 3, "bc"), Span("T2", "EFFECT", 5, 8, "def")], [])
+    issues = []
+    build_examples(rec, 0, tokenize(tok, text, pre_split_chars=False), 2, 3, LABELS, RELS, 512, 128, issues)
+    assert len(issues) == 1 and "T1" in str(issues[0])
+
+
+def test_window_boundary_examples_keep_only_whole_spans(tiny_encoder):
+    tok = _tok(tiny_encoder)
+    rec = Record.from_dict(TOY[0])
+    exs = build_examples(rec, 0, tokenize(tok, rec.text), 2, 3, LABELS, RELS, 12, 4)
+    assert len(exs) > 1
+    for ex in exs:
+        for _, i, j in ex.entities:
+            assert 0 < i <= j < len(ex.input_ids) - 1
+
+
+def _logits(n, spans, heads, tails):
+    s = torch.full((3, n, n), -10.0)
+    h = torch.full((2, n, n), -10.0)
+    t = torch.full((2, n, n), -10.0)
+    for lab, i, j in spans:
+        s[lab, i, j] = 10
+    for k, i, j in heads:
+        h[k, i, j] = 10
+    for k, i, j in tails:
+        t[k, i, j] = 10
+    return s, h, t
+
+
+def test_decode_nested_actor_two_causes_and_no_relation():
+    text = "甲乙丙丁戊己庚"
+    starts, ends = [-1] + list(range(7)) + [-1], [-1] + list(range(1, 8)) + [-1]
+    # CAUSE 0-2 with nested ACTOR 0-1, CAUSE 3-4, EFFECT 5-7; an unlinked EFFECT is dropped
+    s, h, t = _logits(9, [(0, 1, 2), (2, 1, 1), (0, 4, 4), (1, 6, 7)],
+                      [(0, 1, 6), (0, 4, 6), (1, 1, 1)], [(0, 2, 7), (0, 4, 7), (1, 1, 2)])
+    spans, rels = decode_window(s, h, t, starts, ends, LABELS, RELS, 0.5, 0.5)
+    rec = finalize("d", text, spans, rels)
+    got = {(x.label, x.text) for x in rec.spans}
+    assert got == {("CAUSE", "甲乙"), ("ACTOR", "甲"), ("CAUSE", "丁"), ("EFFECT", "己庚")}
+    assert sorted(r.label for r in rec.relations) == ["ACTOR_OF", "CAUSES", "CAUSES"]
+    assert all(0 < x.score <= 1 for x in rec.spans + rec.relations)
+    empty = finalize("e", text, {RawSpan("CAUSE", 0, 2): 0.9}, {})
+    assert empty.spans == [] and empty.relations == []
+
+
+def test_decode_chain_middle_link():
+    text = "甲导致乙进而丙"
+    spans = {RawSpan("CAUSE", 0, 1): 0.9, RawSpan("EFFECT", 3, 4): 0.9, RawSpan("CAUSE", 3, 4): 0.9, RawSpan("EFFECT", 6, 7): 0.9}
+    rels = {("CAUSES", RawSpan("CAUSE", 0, 1), RawSpan("EFFECT", 3, 4)): 0.9,
+            ("CAUSES", RawSpan("CAUSE", 3, 4), RawSpan("EFFECT", 6, 7)): 0.9}
+    rec = finalize("c", text, spans, rels)
+    assert len(rec.spans) == 4 and len(rec.relations) == 2
+
+
+def test_sentence_split_keeps_enumerations_and_cuts_long_runs():
+    text = "收入增长。主要原因：一是销量增加；二是价格上涨。"
+    assert [text[a:b] for a, b in split_sentences(text)] == ["收入增长。", "主要原因：一是销量增加；二是价格上涨。"]
+    long = "字" * 1_000_000
+    parts = split_sentences(long)
+    assert parts[0] == (0, 400) and parts[-1][1] == len(long) and all(b - a <= 400 for a, b in parts)

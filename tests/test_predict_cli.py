@@ -1,0 +1,125 @@
+import json
+
+import pytest
+
+from zhcausal.cli import main
+
+
+@pytest.fixture()
+def run(trained_model, capsys):
+    def _run(*args):
+        rc = main(["predict", "--model", str(trained_model), "--precision", "fp32", "-q", *map(str, args)])
+        cap = capsys.readouterr()
+        return rc, cap.out, cap.err
+    return _run
+
+
+DOC = "报告期内，钢材价格上涨导致宝钢股份营业收入增长12.3%。\n\n受疫情影响，海外消费者转向线上，进而使跨境电商销售额大幅增长。"
+
+
+def test_formats_and_document_offsets(run, tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text(DOC, encoding="utf-8")
+    for fmt in ("jsonl", "csv", "triples"):
+        out = tmp_path / f"o.{fmt}"
+        rc, _, err = run(p, "-o", out, "--format", fmt)
+        assert rc == 0, err
+        assert "1 document(s)" in err
+    for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        assert rec["doc"] == str(p)
+        for s in rec["spans"]:
+            assert DOC[s["start"]:s["end"]] == s["text"]
+    assert (tmp_path / "o.triples").read_text(encoding="utf-8").startswith("doc,sentence,actors,cause,effect")
+
+
+def test_jsonl_input_keeps_id_and_text(run, tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": "a1", "text": DOC}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rc, out, _ = run(p)
+    rec = json.loads(out)
+    assert rc == 0 and rec["id"] == "a1" and rec["text"] == DOC
+
+
+def test_gb18030_is_detected_with_notice(run, tmp_path):
+    p = tmp_path / "gb.txt"
+    p.write_bytes(DOC.encode("gb18030"))
+    rc, _, err = run(p)
+    assert rc == 0 and "decoded as GB18030" in err
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("empty.txt", b"", "empty file"),
+    ("bin.txt", b"\x00\x01\x02abc", "binary file"),
+    ("bad.txt", b"\xff\xfe\xfa\xff\xff\xff", "undecodable bytes"),
+    ("nt.jsonl", '{"id": 1, "txt": "x"}\n'.encode(), 'nt.jsonl:1: line has no "text"'),
+    ("x.docx", b"abc", "unsupported file type"),
+])
+def test_bad_inputs_fail_with_one_line(run, tmp_path, name, content, message):
+    p = tmp_path / name
+    p.write_bytes(content)
+    rc, _, err = run(p)
+    assert rc == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_pdf_without_text_layer(run, tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=200, height=200)
+    p = tmp_path / "scan.pdf"
+    with open(p, "wb") as fh:
+        w.write(fh)
+    rc, _, err = run(p)
+    assert rc == 2 and "no text layer" in err
+
+
+def test_skip_errors_keeps_going_and_counts(run, tmp_path):
+    good, bad = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_text(DOC, encoding="utf-8")
+    bad.write_bytes(b"")
+    out = tmp_path / "o.jsonl"
+    rc, _, err = run(bad, good, "-o", out, "--skip-errors")
+    assert rc == 0 and "warning: skipped" in err and "1 bad input item(s) skipped" in err
+
+
+def test_error_after_finished_documents_keeps_them(run, tmp_path):
+    good, bad = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_text(DOC, encoding="utf-8")
+    bad.write_bytes(b"")
+    out = tmp_path / "o.jsonl"
+    rc, _, _ = run(good, bad, "-o", out)
+    assert rc == 2 and (tmp_path / "o.jsonl.done").read_text(encoding="utf-8").strip() == str(good)
+
+
+def test_long_line_without_punctuation(run, tmp_path):
+    p = tmp_path / "long.txt"
+    p.write_text("钢材价格上涨营业收入增长" * 4000, encoding="utf-8")  # 48k characters, no punctuation
+    rc, _, err = run(p, "-o", tmp_path / "o.jsonl", "--batch-size", "64")
+    assert rc == 0 and "120 sentence(s)" in err
+
+
+def test_model_dir_errors(trained_model, tiny_encoder, tmp_path, capsys):
+    p = tmp_path / "a.txt"
+    p.write_text(DOC, encoding="utf-8")
+    assert main(["predict", "--model", str(tmp_path / "nope"), str(p)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["predict", "--model", str(tiny_encoder), str(p)]) == 2
+    assert "another tool" in capsys.readouterr().err
+
+
+def test_shards_partition_and_resume(run, tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text("".join(json.dumps({"id": f"d{i}", "text": f"第{i}句。"}, ensure_ascii=False) + "\n" for i in range(12)), encoding="utf-8")
+    seen = []
+    for i in (1, 2, 3):
+        out = tmp_path / f"s{i}.jsonl"
+        assert run(p, "-o", out, "--shard", f"{i}/3")[0] == 0
+        seen += [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(seen) == sorted(f"d{i}" for i in range(12))
+    out = tmp_path / "s1.jsonl"
+    rc, _, err = run(p, "-o", out, "--resume")
+    assert rc == 0
+    ids = [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == sorted(f"d{i}" for i in range(12)) and "skipped" in err
