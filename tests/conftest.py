@@ -57,7 +57,8 @@ def tiny_encoder(tmp_path_factory) -> Path:
     chars = sorted({c for t in _texts() for c in t.lower() if not c.isspace()} | set("abcdefghijklmnopqrstuvwxyz0123456789"))
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars
     (d / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tok = BertTokenizerFast(vocab_file=str(d / "vocab.txt"), tokenize_chinese_chars=True)
+    tok = BertTokenizerFast(vocab={t: i for i, t in enumerate(vocab)}, do_lower_case=True)
+    assert len(tok.get_vocab()) == len(vocab)
     tok.save_pretrained(d)
     cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                      intermediate_size=64, max_position_embeddings=512)

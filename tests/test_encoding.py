@@ -18,6 +18,7 @@ def _tok(tiny_encoder):
 
 def test_offsets_survive_spaces_fullwidth_and_emoji(tiny_encoder):
     tok = _tok(tiny_encoder)
+    assert tokenize(tok, "钢材").ids[0] != tok.unk_token_id
     text = "营收 增长１２％😀导致ABC"
     t = tokenize(tok, text)
     assert all(text[a:b] == text[a:b] and b == a + 1 for a, b in zip(t.starts, t.ends))
@@ -107,3 +108,23 @@ def test_sentence_split_keeps_enumerations_and_cuts_long_runs():
     long = "字" * 1_000_000
     parts = split_sentences(long)
     assert parts[0] == (0, 400) and parts[-1][1] == len(long) and all(b - a <= 400 for a, b in parts)
+
+
+def test_uppercase_is_folded_when_vocab_is_lowercase(tiny_encoder):
+    from transformers import BertTokenizerFast
+
+    vocab = (tiny_encoder / "vocab.txt").read_text(encoding="utf-8").split()
+    tok = BertTokenizerFast(vocab={t: i for i, t in enumerate(vocab)}, do_lower_case=False)
+    t = tokenize(tok, "B2B导致")
+    assert tok.unk_token_id not in t.ids and t.starts == [0, 1, 2, 3, 4]
+
+
+def test_trim_span_cuts_punctuation_and_connectives():
+    from zhcausal.model.decoding import trim_span
+
+    text = "，由于需求回暖，导致营收增长12%。"
+    a, b = trim_span(text, "CAUSE", 0, 8)
+    assert text[a:b] == "需求回暖"
+    a, b = trim_span(text, "EFFECT", 7, 18)
+    assert text[a:b] == "营收增长12%"
+    assert trim_span(text, "ACTOR", 0, 1)[1] <= trim_span(text, "ACTOR", 0, 1)[0]

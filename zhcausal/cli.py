@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     except AnnotationError as exc:
         print(f"zhcausal {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"zhcausal {args.command}: interrupted", file=sys.stderr)
         return 130

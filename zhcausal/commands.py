@@ -13,7 +13,7 @@ def _train(args) -> int:
                       epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                       head_learning_rate=args.head_lr, seed=args.seed, patience=args.patience,
                       max_seq_length=args.max_seq_length, precision=args.precision, resume=args.resume,
-                      max_minutes=args.max_minutes)
+                      max_minutes=args.max_minutes, no_tune_thresholds=args.no_tune_thresholds)
     trainer = Trainer(cfg)
     state = trainer.train()
     test = None
@@ -37,7 +37,7 @@ def _evaluate(args) -> int:
 
     ext = CausalExtractor.from_pretrained(args.model, device=args.device, precision=args.precision)
     golds = read_records(args.file)
-    preds = ext.predict_records(golds, batch_size=args.batch_size)
+    preds = ext.predict_records(golds, batch_size=args.batch_size, threshold=args.threshold)
     slices = {"all": lambda r: True}
     for spec in args.slice or []:
         key, _, value = spec.partition("=")
@@ -84,6 +84,7 @@ def register_all(sub) -> None:
     t.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto", help="mixed precision (auto: bf16 where the hardware is fast at it)")
     t.add_argument("--max-minutes", type=float, help="stop after the epoch that passes this many minutes")
     t.add_argument("--resume", action="store_true", help="continue from OUTPUT/checkpoints/last")
+    t.add_argument("--no-tune-thresholds", action="store_true", help="keep the 0.5 decoding thresholds instead of tuning them on dev")
     t.set_defaults(func=_train)
 
     e = sub.add_parser("evaluate", help="score a model on an annotation file with the contract's measures")
@@ -95,6 +96,7 @@ def register_all(sub) -> None:
     e.add_argument("--device", default="auto")
     e.add_argument("--precision", default="fp32", choices=["auto", "fp32", "bf16", "int8"])
     e.add_argument("--batch-size", type=int, default=32)
+    e.add_argument("--threshold", type=float, help="override the model's span and relation thresholds (0-1)")
     e.set_defaults(func=_evaluate)
     register_more(sub)
     register_predict(sub)

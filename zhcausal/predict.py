@@ -24,7 +24,7 @@ from .data.schema import Record, Relation, Span
 from .errors import UserError
 from .model import CausalConfig, CausalModel
 from .model.decoding import decode_window, finalize
-from .model.encoding import tokenize, windows
+from .model.encoding import tokenize_batch, windows
 from .sentences import split_sentences
 
 Precision = Literal["auto", "fp32", "bf16", "int8"]
@@ -176,16 +176,18 @@ class CausalExtractor:
         return [merge_sentences(rid, text, p) for rid, text, p in zip(ids, texts, parts)]
 
     @torch.inference_mode()
-    def _predict_many(self, texts: list[str], ids: list[str], batch_size: int, threshold: float | None,
+    def _predict_many(self, texts: list[str], ids: list[str], batch_size: int, threshold: float | tuple[float, float] | None,
                       show_progress: bool) -> list[Record]:
         cfg = self.config
-        s_thr = cfg.span_threshold if threshold is None else threshold
-        r_thr = cfg.relation_threshold if threshold is None else threshold
+        if isinstance(threshold, tuple):
+            s_thr, r_thr = threshold
+        else:
+            s_thr = cfg.span_threshold if threshold is None else threshold
+            r_thr = cfg.relation_threshold if threshold is None else threshold
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         size = cfg.max_seq_length - 2
         items = []  # (text index, ids, char starts, char ends)
-        for ti, text in enumerate(texts):
-            tok = tokenize(self.tokenizer, text, cfg.pre_split_chars)
+        for ti, tok in enumerate(tokenize_batch(self.tokenizer, texts, cfg.pre_split_chars)):
             for a, b in windows(len(tok), size, cfg.window_overlap):
                 if b > a:
                     items.append((ti, [cls_id] + tok.ids[a:b] + [sep_id], [-1] + tok.starts[a:b] + [-1], [-1] + tok.ends[a:b] + [-1]))
@@ -206,7 +208,7 @@ class CausalExtractor:
             span_l, head_l, tail_l = (x.float().cpu() for x in (out.span_logits, out.head_logits, out.tail_logits))
             for r, (ti, _, starts, ends) in enumerate(chunk):
                 spans, rels = decode_window(span_l[r], head_l[r], tail_l[r], starts, ends, cfg.span_labels,
-                                            cfg.relation_labels, s_thr, r_thr)
+                                            cfg.relation_labels, s_thr, r_thr, texts[ti])
                 for key, v in spans.items():
                     merged_spans[ti][key] = max(v, merged_spans[ti].get(key, 0.0))
                 for key, v in rels.items():
@@ -215,10 +217,13 @@ class CausalExtractor:
         bar.close()
         return [finalize(rid, text, s, r) for rid, text, s, r in zip(ids, texts, merged_spans, merged_rels)]
 
-    def predict_records(self, records: Iterable[Record], batch_size: int = 32) -> list[Record]:
-        """Predict on the texts of annotation records, keeping their ids and meta (used by evaluation)."""
+    def predict_records(self, records: Iterable[Record], batch_size: int = 32,
+                        threshold: float | tuple[float, float] | None = None) -> list[Record]:
+        """Predict on the texts of annotation records, keeping their ids and meta (used by evaluation).
+        ``threshold`` may be one value or a ``(span, relation)`` pair."""
         records = list(records)
-        preds = self.predict_texts([r.text for r in records], [r.id for r in records], batch_size=batch_size)
+        preds = self.predict_texts([r.text for r in records], [r.id for r in records], batch_size=batch_size,
+                                   threshold=threshold)
         for p, g in zip(preds, records):
             p.meta = dict(g.meta)
         return preds

@@ -59,10 +59,29 @@ def read_pdf(path: Path) -> str:
         pages = [(p.extract_text() or "") for p in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise InputError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc})") from None
-    text = "\n".join(pages)
+    text = "\n".join(unwrap_lines(page) for page in pages)
     if not text.strip():
         raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR first, then predict on the text")
     return text
+
+
+def unwrap_lines(page: str, full: float = 0.8) -> str:
+    """Join the lines a PDF wrapped inside a paragraph: a line at least ``full`` of the page's longest
+    line that does not end a sentence continues on the next line (headings and paragraph ends are short)."""
+    lines = page.split("\n")
+    longest = max((len(x.strip()) for x in lines), default=0)
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if k == len(lines) - 1:
+            break
+        stripped = line.rstrip()
+        wrapped = len(stripped) >= full * longest and stripped and stripped[-1] not in "。！？；：!?;:"
+        if not wrapped:
+            out.append("\n")
+        elif stripped[-1].isascii() and stripped[-1].isalnum() and lines[k + 1][:1].isascii() and lines[k + 1][:1].isalnum():
+            out.append(" ")
+    return "".join(out)
 
 
 def _expand(inputs: list[str]) -> Iterator[str | Path]:

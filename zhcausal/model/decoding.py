@@ -21,12 +21,39 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def trim_span(text: str, label: str, start: int, end: int) -> tuple[int, int]:
+    """Cut what the contract never allows at a span's edge: white space, punctuation (a trailing
+    % stays), and for CAUSE/EFFECT the causal connectives. May return an empty range."""
+    from ..data.validate import NO_END, NO_START, NO_START_EFFECT, _is_edge_bad
+
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and _is_edge_bad(text[start], False):
+            start, changed = start + 1, True
+        while end > start and _is_edge_bad(text[end - 1], True):
+            end, changed = end - 1, True
+        if label in ("CAUSE", "EFFECT"):
+            piece = text[start:end]
+            for c in NO_START + (NO_START_EFFECT if label == "EFFECT" else ()):
+                if piece.startswith(c) and len(piece) > len(c):
+                    start, changed = start + len(c), True
+                    break
+            piece = text[start:end]
+            for c in NO_END:
+                if piece.endswith(c) and len(piece) > len(c):
+                    end, changed = end - len(c), True
+                    break
+    return start, end
+
+
 MAX_SPANS_PER_LABEL = 64  # per window: a safety cap against degenerate (e.g. untrained) models
 
 
 def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_logits: torch.Tensor,
                   char_starts: list[int], char_ends: list[int], span_labels: list[str],
-                  relation_labels: list[str], span_threshold: float, relation_threshold: float):
+                  relation_labels: list[str], span_threshold: float, relation_threshold: float,
+                  text: str | None = None):
     """Decode one window. Returns ``(spans, relations)``: ``{RawSpan: score}`` and ``{(label, RawSpan, RawSpan): score}``."""
     n = len(char_starts)
     span_logits = span_logits[:, :n, :n].float()
@@ -43,7 +70,12 @@ def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_log
         vals, idx = flat.topk(k)
         for v, ix in zip(torch.sigmoid(vals).tolist(), idx.tolist()):
             i, j = divmod(ix, n)
-            rs = RawSpan(span_labels[lab], char_starts[i], char_ends[j])
+            a, b = char_starts[i], char_ends[j]
+            if text is not None:
+                a, b = trim_span(text, span_labels[lab], a, b)
+                if b <= a:
+                    continue
+            rs = RawSpan(span_labels[lab], a, b)
             if v > spans.get(rs, -1):
                 spans[rs] = v
                 tok_of[rs] = (i, j)

@@ -18,18 +18,33 @@ class Tokenized:
         return len(self.ids)
 
 
+def _case_fold_table(tokenizer) -> dict[int, str]:
+    """Upper-case Latin letters the vocabulary lacks but whose lower case it has (some Chinese
+    checkpoints ship ``do_lower_case=False`` with a lower-case vocabulary, turning B2B into [UNK]2[UNK])."""
+    table = getattr(tokenizer, "_zhcausal_fold", None)
+    if table is None:
+        vocab = tokenizer.get_vocab()
+        table = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in vocab and c.lower() in vocab}
+        try:
+            tokenizer._zhcausal_fold = table
+        except AttributeError:
+            pass
+    return table
+
+
 def tokenize(tokenizer, text: str, pre_split_chars: bool = True) -> Tokenized:
     """Tokenize ``text`` keeping exact character offsets.
 
     With ``pre_split_chars`` every character is its own word, so every character boundary is a
     token boundary (right for the character vocabularies of Chinese BERT-family encoders).
     Characters the tokenizer drops (spaces, control characters) get no token; normalised ones
-    (full-width forms, accents) and unknown ones (emoji → [UNK]) keep their single position.
+    (full-width forms, accents) and unknown ones (emoji → [UNK]) keep their single position;
+    upper-case letters are folded where the vocabulary has only their lower case.
     """
     if not text:
         return Tokenized([], [], [])
     if pre_split_chars:
-        enc = tokenizer(list(text), is_split_into_words=True, add_special_tokens=False)
+        enc = tokenizer(list(text.translate(_case_fold_table(tokenizer))), is_split_into_words=True, add_special_tokens=False)
         words = enc.word_ids()
         return Tokenized(list(enc["input_ids"]), list(words), [w + 1 for w in words])
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
@@ -49,6 +64,29 @@ def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
         if b == n_tokens:
             return out
         a += step
+
+
+def tokenize_batch(tokenizer, texts: list[str], pre_split_chars: bool = True) -> list[Tokenized]:
+    """:func:`tokenize` for many texts in one tokenizer call (much faster for short texts)."""
+    out: list[Tokenized | None] = [None] * len(texts)
+    idx = [i for i, t in enumerate(texts) if t]
+    for i, t in enumerate(texts):
+        if not t:
+            out[i] = Tokenized([], [], [])
+    if not idx:
+        return out  # type: ignore[return-value]
+    if pre_split_chars:
+        fold = _case_fold_table(tokenizer)
+        enc = tokenizer([list(texts[i].translate(fold)) for i in idx], is_split_into_words=True, add_special_tokens=False)
+        for k, i in enumerate(idx):
+            words = enc.word_ids(k)
+            out[i] = Tokenized(list(enc["input_ids"][k]), list(words), [w + 1 for w in words])
+    else:
+        enc = tokenizer([texts[i] for i in idx], add_special_tokens=False, return_offsets_mapping=True)
+        for k, i in enumerate(idx):
+            offs = enc["offset_mapping"][k]
+            out[i] = Tokenized(list(enc["input_ids"][k]), [a for a, _ in offs], [b for _, b in offs])
+    return out  # type: ignore[return-value]
 
 
 @dataclass

@@ -45,6 +45,7 @@ class TrainConfig:
     resume: bool = False
     eval_batch_size: int = 64
     max_minutes: float | None = None
+    no_tune_thresholds: bool = False
 
 
 def resolve_base_model(name: str) -> str:
@@ -131,15 +132,40 @@ class Trainer:
             {"params": head, "lr": self.cfg.head_learning_rate, "weight_decay": 0.0},
         ])
 
-    def evaluate(self, records: list[Record]) -> tuple[dict, list[Record]]:
+    def evaluate(self, records: list[Record], model: CausalModel | None = None,
+                 threshold: tuple[float, float] | None = None) -> tuple[dict, list[Record]]:
         from ..predict import CausalExtractor
 
-        model = self.accelerator.unwrap_model(self.model)
+        model = model or self.accelerator.unwrap_model(self.model)
         ext = CausalExtractor(model, self.tokenizer, device=str(self.accelerator.device), precision="fp32")
         with self.accelerator.autocast():
-            preds = ext.predict_records(records, batch_size=self.cfg.eval_batch_size)
+            preds = ext.predict_records(records, batch_size=self.cfg.eval_batch_size, threshold=threshold)
         model.train()
         return evaluate_records(preds, records), preds
+
+    def tune_thresholds(self, state: dict) -> None:
+        """Pick the span and relation thresholds of the best checkpoint on dev (coordinate search on
+        CAUSES strict F1, ties to the default 0.5) and store them in its config."""
+        if not self.dev_records or self.cfg.no_tune_thresholds:
+            return
+        best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device)
+        grid = (0.2, 0.3, 0.4, 0.5, 0.6)
+        score = lambda th: headline(self.evaluate(self.dev_records, best, th)[0])  # noqa: E731
+        span_t, rel_t = 0.5, 0.5
+        base = top = score((span_t, rel_t))
+        for which in ("span", "rel"):
+            for t in grid:
+                cand = (t, rel_t) if which == "span" else (span_t, t)
+                s = score(cand)
+                if s > top + 1e-9:
+                    top, (span_t, rel_t) = s, cand
+        result, _ = self.evaluate(self.dev_records, best, (span_t, rel_t))
+        best.config.span_threshold, best.config.relation_threshold = span_t, rel_t
+        state.update(span_threshold=span_t, relation_threshold=rel_t, best_dev=result, best_score=headline(result))
+        self.log(f"thresholds tuned on dev: span {span_t}, relation {rel_t} (CAUSES strict F1 {base:.4f} -> {top:.4f})")
+        if self.accelerator.is_main_process:
+            _atomic_dir_write(self.out, lambda d: (best.save_pretrained(d, safe_serialization=True),
+                                                   (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")))
 
     def save_model(self, target: Path, state: dict) -> None:
         model = self.accelerator.unwrap_model(self.model)
@@ -228,6 +254,7 @@ class Trainer:
             if cfg.max_minutes and (time.time() - started) / 60 > cfg.max_minutes:
                 self.log(f"stopping: --max-minutes {cfg.max_minutes} reached")
                 break
+        self.tune_thresholds(state)
         state["train_minutes"] = round((time.time() - started) / 60, 2)
         self.log(f"best epoch {state['best_epoch']} (dev CAUSES strict F1 {state['best_score']:.4f}); model in {self.out}")
         return state
