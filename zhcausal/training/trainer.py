@@ -34,8 +34,8 @@ class TrainConfig:
     base_model: str = "m3e-small"
     epochs: int = 12
     batch_size: int = 16
-    learning_rate: float = 1e-4
-    head_learning_rate: float = 1e-3
+    learning_rate: float = 3e-4
+    head_learning_rate: float = 2e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     seed: int = 42
