@@ -128,3 +128,10 @@ def test_trim_span_cuts_punctuation_and_connectives():
     a, b = trim_span(text, "EFFECT", 7, 18)
     assert text[a:b] == "营收增长12%"
     assert trim_span(text, "ACTOR", 0, 1)[1] <= trim_span(text, "ACTOR", 0, 1)[0]
+
+
+def test_decode_never_links_a_span_to_itself():
+    starts, ends = [-1, 0, 1, 2, -1], [-1, 1, 2, 3, -1]
+    s, h, t = _logits(5, [(0, 1, 2), (1, 1, 2)], [(0, 1, 1)], [(0, 2, 2)])
+    spans, rels = decode_window(s, h, t, starts, ends, LABELS, RELS, 0.5, 0.5)
+    assert len(spans) == 2 and rels == {}

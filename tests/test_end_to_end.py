@@ -82,3 +82,21 @@ def test_hub_style_loading_from_local_directory(tiny_encoder):
     ref = AutoModel.from_pretrained(str(tiny_encoder))
     assert (m.encoder.embeddings.word_embeddings.weight == ref.embeddings.word_embeddings.weight).all()
     assert AutoConfig.for_model("zhcausal").model_type == "zhcausal"
+
+
+def test_sentence_views_keep_only_whole_links():
+    from zhcausal.data.schema import Record
+    from zhcausal.training.data import sentence_views
+
+    from .conftest import make_record
+
+    rec = Record.from_dict(make_record(
+        "v", "钢材价格上涨导致营收增长。公司召开股东大会。需求回暖，主要系政策刺激所致。",
+        [("CAUSE", "钢材价格上涨"), ("EFFECT", "营收增长"), ("CAUSE", "政策刺激"), ("EFFECT", "需求回暖")],
+        [("CAUSES", 1, 2), ("CAUSES", 3, 4)]))
+    views = sentence_views(rec)
+    assert [v.text for v in views] == ["钢材价格上涨导致营收增长。", "公司召开股东大会。", "需求回暖，主要系政策刺激所致。"]
+    assert [len(v.relations) for v in views] == [1, 0, 1]
+    for v in views:
+        for s in v.spans:
+            assert v.text[s.start:s.end] == s.text

@@ -96,7 +96,9 @@ def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_log
             te = torch.tensor([tok_of[s][1] for s in tails])
             score = torch.minimum(hp[k][hs[:, None], ts[None, :]], tp[k][he[:, None], te[None, :]])
             for a, b in (score > relation_threshold).nonzero().tolist():
-                rels[(rel, heads[a], tails[b])] = score[a, b].item()
+                h, t = heads[a], tails[b]
+                if (h.start, h.end) != (t.start, t.end):  # a clause never causes itself
+                    rels[(rel, h, t)] = score[a, b].item()
     return spans, rels
 
 

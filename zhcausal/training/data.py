@@ -6,14 +6,38 @@ from collections.abc import Sequence
 
 import torch
 
-from ..data.schema import Record
+from ..data.schema import Record, Span
 from ..model.config import CausalConfig
 from ..model.encoding import AlignmentIssue, Example, build_examples, tokenize
 
 
+def sentence_views(rec: Record) -> list[Record]:
+    """Extra training views of a multi-sentence record: each sentence on its own, where no gold
+    span crosses the sentence's edge and no relation leaves it. Teaches the model the sentence-by-
+    sentence input that ``predict_document`` gives it."""
+    from ..sentences import split_sentences
+
+    parts = split_sentences(rec.text)
+    if len(parts) < 2:
+        return []
+    views = []
+    for k, (a, b) in enumerate(parts):
+        inside = {s.id for s in rec.spans if a <= s.start and s.end <= b}
+        crossing = any(s.id not in inside and s.start < b and a < s.end for s in rec.spans)
+        leaving = any((r.head in inside) != (r.tail in inside) for r in rec.relations)
+        if crossing or leaving:
+            continue
+        spans = [Span(s.id, s.label, s.start - a, s.end - a, s.text) for s in rec.spans if s.id in inside]
+        rels = [r for r in rec.relations if r.head in inside]
+        views.append(Record(f"{rec.id}#s{k}", rec.text[a:b], spans, rels, rec.meta))
+    return views
+
+
 def make_examples(records: Sequence[Record], tokenizer, config: CausalConfig,
-                  issues: list[AlignmentIssue] | None = None) -> list[Example]:
+                  issues: list[AlignmentIssue] | None = None, add_sentence_views: bool = False) -> list[Example]:
     out: list[Example] = []
+    if add_sentence_views:
+        records = list(records) + [v for rec in records for v in sentence_views(rec)]
     for i, rec in enumerate(records):
         tok = tokenize(tokenizer, rec.text, config.pre_split_chars)
         out.extend(build_examples(rec, i, tok, tokenizer.cls_token_id, tokenizer.sep_token_id,

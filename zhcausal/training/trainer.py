@@ -46,6 +46,7 @@ class TrainConfig:
     eval_batch_size: int = 64
     max_minutes: float | None = None
     no_tune_thresholds: bool = False
+    sentence_views: bool = True
 
 
 def resolve_base_model(name: str) -> str:
@@ -109,7 +110,8 @@ class Trainer:
             self.model.config.base_model = cfg.base_model
         self.tokenizer = AutoTokenizer.from_pretrained(base)
         self.issues: list = []
-        self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues)
+        self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues,
+                                      add_sentence_views=cfg.sentence_views)
         for issue in self.issues:
             self.log(f"warning: {cfg.train_file}: {issue}")
 
@@ -149,7 +151,7 @@ class Trainer:
         if not self.dev_records or self.cfg.no_tune_thresholds:
             return
         best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device)
-        grid = (0.2, 0.3, 0.4, 0.5, 0.6)
+        grid = (0.3, 0.4, 0.6)
         score = lambda th: headline(self.evaluate(self.dev_records, best, th)[0])  # noqa: E731
         span_t, rel_t = 0.5, 0.5
         base = top = score((span_t, rel_t))
