@@ -45,6 +45,23 @@ def _rel_tuples(rec: Record) -> list[tuple[str, tuple, tuple]]:
              (by_id[r.tail].label, by_id[r.tail].start, by_id[r.tail].end)) for r in rec.relations]
 
 
+def _rel_overlap(a: tuple, b: tuple) -> int:
+    """Partial relation match: same head and tail labels, and both ranges overlap."""
+    if a[1][0] != b[1][0] or a[2][0] != b[2][0]:
+        return 0
+    oh, ot = _overlap(a[1][1:], b[1][1:]), _overlap(a[2][1:], b[2][1:])
+    return oh + ot if oh and ot else 0
+
+
+def _tally(counts: dict, kind: str, label: str, pred: list, gold: list, overlap) -> None:
+    """Add strict (exact) and one-to-one partial true positives and the pred/gold counts."""
+    for k, tp in ((f"{kind}_strict", len(set(pred) & set(gold))), (f"{kind}_partial", _match_one_to_one(pred, gold, overlap))):
+        c = counts[k][label]
+        c[0] += tp
+        c[1] += len(pred)
+        c[2] += len(gold)
+
+
 def evaluate_records(preds: Sequence[Record], golds: Sequence[Record]) -> dict:
     """Compare predictions with gold records (matched by position; ids must agree)."""
     if len(preds) != len(golds):
@@ -55,33 +72,11 @@ def evaluate_records(preds: Sequence[Record], golds: Sequence[Record]) -> dict:
         if p.id != g.id:
             raise ValueError(f"prediction {p.id!r} is not for gold record {g.id!r}")
         for lab in SPAN_LABELS:
-            ps = [(s.start, s.end) for s in p.spans if s.label == lab]
-            gs = [(s.start, s.end) for s in g.spans if s.label == lab]
-            st = len(set(ps) & set(gs))
-            pt = _match_one_to_one(ps, gs, _overlap)
-            for kind, tp in (("span_strict", st), ("span_partial", pt)):
-                c = counts[kind][lab]
-                c[0] += tp
-                c[1] += len(ps)
-                c[2] += len(gs)
+            _tally(counts, "span", lab, [(s.start, s.end) for s in p.spans if s.label == lab],
+                   [(s.start, s.end) for s in g.spans if s.label == lab], _overlap)
         pr, gr = _rel_tuples(p), _rel_tuples(g)
         for lab in RELATION_LABELS:
-            pl = [r for r in pr if r[0] == lab]
-            gl = [r for r in gr if r[0] == lab]
-            st = len(set(pl) & set(gl))
-
-            def rel_overlap(a, b):
-                if a[1][0] != b[1][0] or a[2][0] != b[2][0]:
-                    return 0
-                oh, ot = _overlap(a[1][1:], b[1][1:]), _overlap(a[2][1:], b[2][1:])
-                return oh + ot if oh and ot else 0
-
-            pt = _match_one_to_one(pl, gl, rel_overlap)
-            for kind, tp in (("rel_strict", st), ("rel_partial", pt)):
-                c = counts[kind][lab]
-                c[0] += tp
-                c[1] += len(pl)
-                c[2] += len(gl)
+            _tally(counts, "rel", lab, [r for r in pr if r[0] == lab], [r for r in gr if r[0] == lab], _rel_overlap)
         if not g.is_causal:
             non_causal += 1
             false_alarms += int(p.is_causal)
