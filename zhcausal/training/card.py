@@ -10,20 +10,34 @@ M3E_NOTE = ("The default encoder, M3E-small (moka-ai, shipped in the `embedding-
             "`--base-model hfl/chinese-roberta-wwm-ext` (or any BERT-family encoder) for other uses.")
 
 
+def _data_summary(path: str | None) -> str:
+    if not path:
+        return "none"
+    from ..data.io import read_records
+
+    recs = read_records(path)
+    causal = sum(r.is_causal for r in recs)
+    rels = sum(len(r.relations) for r in recs)
+    return f"`{path}`: {len(recs)} records ({causal} causal, {len(recs) - causal} non-causal), {rels} relations"
+
+
 def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None) -> Path:
     base = cfg.base_model
-    lines = ["---", "language: zh", "library_name: zhcausal", f"base_model: {base}",
+    hub_base = "moka-ai/m3e-small" if base == "m3e-small" else base
+    lines = ["---", "language: zh", "library_name: zhcausal", f"base_model: {hub_base}",
              "license: other" if base == "m3e-small" else "license: apache-2.0",
              "tags:", "- causal-extraction", "- relation-extraction", "- span-extraction", "---", "",
              f"# zhcausal model ({base})", "",
              "Extracts CAUSE, EFFECT and ACTOR spans and CAUSES / ACTOR_OF relations from Chinese business "
              "text, following the zhcausal annotation contract.", "",
              "```python", "from zhcausal import CausalExtractor",
-             f"extractor = CausalExtractor.from_pretrained(\"{output_dir}\")",
+             f"extractor = CausalExtractor.from_pretrained(\"{Path(output_dir).as_posix()}\")",
              "record = extractor.predict(\"受原材料价格上涨影响，公司毛利率下降2.1个百分点。\")", "```", "",
              "## License note", "", M3E_NOTE if base == "m3e-small" else f"See the license of `{base}`.", "",
              "## Training", "",
-             f"- train data: `{cfg.train_file}`; dev data: `{cfg.dev_file}`",
+             f"- train data: {_data_summary(cfg.train_file)}",
+             f"- dev data (checkpoint and threshold selection): {_data_summary(cfg.dev_file)}",
+             f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}",
              f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
              f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]
@@ -32,6 +46,8 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
                   format_report(state["best_dev"]), "```", ""]
     if test:
         lines += ["## Test metrics (never used for training or selection)", "", "```", format_report(test), "```", ""]
+    lines += ["`checkpoints/last/` holds the last epoch's weights and optimizer state for `zhcausal train --resume`;",
+              "delete it to ship the model.", ""]
     path = Path(output_dir) / "README.md"
     tmp = path.with_suffix(".md.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
