@@ -8,8 +8,6 @@ from pathlib import Path
 
 from .io import read_records
 
-FEATURES_DOC = "id, text, spans (list of id/label/start/end/text), relations (label/head/tail), meta (JSON string)"
-
 
 def _rows(path: str | os.PathLike) -> dict[str, list]:
     recs = read_records(path)
@@ -23,14 +21,14 @@ def _rows(path: str | os.PathLike) -> dict[str, list]:
 
 
 def _features():
-    from datasets import Features, Sequence, Value
+    from datasets import Features, Value
 
     return Features({
         "id": Value("string"), "text": Value("string"),
         "spans": [{"id": Value("string"), "label": Value("string"), "start": Value("int32"), "end": Value("int32"), "text": Value("string")}],
         "relations": [{"label": Value("string"), "head": Value("string"), "tail": Value("string")}],
         "meta": Value("string"),
-    }) if Sequence else None
+    })
 
 
 def load_dataset(files: str | os.PathLike | Mapping[str, str | os.PathLike] | None = None):

@@ -23,7 +23,7 @@ from ..data.schema import Record
 from ..errors import UserError
 from ..model import CausalModel
 from .data import collate, length_grouped_batches, make_examples
-from .metrics import evaluate_records, format_report, headline
+from .metrics import evaluate_records, headline
 
 
 @dataclass
