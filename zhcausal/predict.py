@@ -124,16 +124,17 @@ class CausalExtractor:
 
     def predict(self, texts, batch_size: int = 32, threshold: float | None = None,
                 ids: Sequence[str] | None = None, show_progress: bool = False):
-        """Predict on one statement (returns a :class:`Record`) or a list (returns a list).
+        """Predict on one text (returns a :class:`Record`) or a list (returns a list).
 
-        Offsets are character offsets into each input text. Text longer than the encoder's
-        limit is split into overlapping windows and the results merged, never truncated.
-        ``threshold`` overrides the span and relation thresholds of the checkpoint.
+        Offsets are character offsets into each input text. A text of several sentences is
+        split into sentences and the results merged (see :meth:`predict_texts`); a sentence
+        longer than the encoder's limit is split into overlapping windows and merged, never
+        truncated. ``threshold`` overrides the span and relation thresholds of the checkpoint.
         """
         single = isinstance(texts, str)
         batch = [texts] if single else list(texts)
         rids = list(ids) if ids is not None else [str(i) for i in range(len(batch))]
-        out = self._predict_many(batch, rids, batch_size, threshold, show_progress)
+        out = self.predict_texts(batch, rids, batch_size, threshold, show_progress)
         return out[0] if single else out
 
     def predict_document(self, text: str, doc_id: str = "doc", batch_size: int = 32,
