@@ -14,7 +14,7 @@ def _train(args) -> int:
                       head_learning_rate=args.head_lr, seed=args.seed, patience=args.patience,
                       max_seq_length=args.max_seq_length, precision=args.precision, resume=args.resume,
                       max_minutes=args.max_minutes, no_tune_thresholds=args.no_tune_thresholds,
-                      sentence_views=not args.no_sentence_views)
+                      sentence_views=not args.no_sentence_views, eval_from_epoch=args.eval_from)
     trainer = Trainer(cfg)
     state = trainer.train()
     test = None
@@ -85,6 +85,7 @@ def register_all(sub) -> None:
     t.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto", help="mixed precision (auto: bf16 where the hardware is fast at it)")
     t.add_argument("--max-minutes", type=float, help="stop after the epoch that passes this many minutes")
     t.add_argument("--resume", action="store_true", help="continue from OUTPUT/checkpoints/last")
+    t.add_argument("--eval-from", type=int, help="first epoch evaluated on dev (default: a third of --epochs)")
     t.add_argument("--no-sentence-views", action="store_true",
                    help="do not add each sentence of multi-sentence records as an extra training example")
     t.add_argument("--no-tune-thresholds", action="store_true", help="keep the 0.5 decoding thresholds instead of tuning them on dev")

@@ -47,6 +47,7 @@ class TrainConfig:
     max_minutes: float | None = None
     no_tune_thresholds: bool = False
     sentence_views: bool = True
+    eval_from_epoch: int | None = None  # default: a third of the way in (early epochs are never the best)
 
 
 def resolve_base_model(name: str) -> str:
@@ -229,6 +230,13 @@ class Trainer:
             bar.close()
             entry = {"epoch": epoch, "train_loss": total_loss / max(1, len(shard)),
                      "minutes": round((time.time() - started) / 60, 2)}
+            eval_from = cfg.eval_from_epoch if cfg.eval_from_epoch is not None else max(1, cfg.epochs // 3)
+            if self.dev_records and epoch < eval_from:
+                state["history"].append(entry)
+                state["epoch"] = epoch
+                self._save_checkpoint(opt, sched, state)
+                self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f} (dev evaluation from epoch {eval_from})")
+                continue
             if self.dev_records:
                 result, _ = self.evaluate(self.dev_records)
                 score = headline(result)
