@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Install zhcausal and what it needs (idempotent). Usage: bash scripts/setup.sh [--with-encoder]
+# Install zhcausal and what it needs into the project virtual environment .venv (idempotent).
+# Usage: bash scripts/setup.sh [--with-encoder]
+# A virtual environment works the same with a pyenv/conda python and with Debian/Ubuntu's own
+# /usr/bin/python3, whose system site is externally managed (PEP 668) and refuses plain pip installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
+BASE=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  if ! "$BASE" -m venv .venv; then
+    echo "setup: error: '$BASE -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv" >&2
+    rm -rf .venv
+    exit 2
+  fi
+fi
+PY=.venv/bin/python
+$PY -m pip --version >/dev/null 2>&1 || { echo "setup: error: .venv has no pip; delete .venv and install python3-venv" >&2; exit 2; }
 # torch first, pinned: the CPU wheel of this version installs without a multi-GB CUDA download here
 $PY -c "import torch" 2>/dev/null || $PY -m pip install -q "torch==2.13.0"
 $PY -m pip install -q -e ".[pdf,test]"

@@ -100,3 +100,25 @@ def test_sentence_views_keep_only_whole_links():
     for v in views:
         for s in v.spans:
             assert v.text[s.start:s.end] == s.text
+
+
+def test_training_without_dev_keeps_last_epoch(tiny_encoder, toy_file, tmp_path, capsys):
+    out = tmp_path / "m"
+    assert main(["train", "--train", str(toy_file), "--base-model", str(tiny_encoder), "--output", str(out),
+                 "--batch-size", "2", "--precision", "fp32", "--epochs", "2"]) == 0
+    assert (out / "model.safetensors").is_file() and (out / "config.json").is_file()
+    state = json.loads((out / "trainer_state.json").read_text())
+    assert state["best_epoch"] == 2
+    cap = capsys.readouterr()
+    assert "no dev set: kept the last epoch (2)" in cap.out + cap.err
+
+
+def test_half_written_model_directory_is_refused(trained_model, tmp_path, capsys):
+    import shutil
+
+    half = tmp_path / "half"
+    shutil.copytree(trained_model, half)
+    (half / ".incomplete").write_text("x")
+    assert main(["predict", "--model", str(half), str(tmp_path)]) == 2
+    assert "half-written" in capsys.readouterr().err
+

@@ -90,7 +90,7 @@ def test_error_after_finished_documents_keeps_them(run, tmp_path):
     bad.write_bytes(b"")
     out = tmp_path / "o.jsonl"
     rc, _, _ = run(good, bad, "-o", out)
-    assert rc == 2 and (tmp_path / "o.jsonl.done").read_text(encoding="utf-8").strip() == str(good)
+    assert rc == 2 and (tmp_path / "o.jsonl.done").read_text(encoding="utf-8").strip().split("\t")[0] == str(good)
 
 
 def test_long_line_without_punctuation(run, tmp_path):
@@ -123,3 +123,32 @@ def test_shards_partition_and_resume(run, tmp_path):
     assert rc == 0
     ids = [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(ids) == sorted(f"d{i}" for i in range(12)) and "skipped" in err
+
+
+@pytest.mark.parametrize("cut", ["after_records", "torn_done_line", "torn_record"])
+def test_resume_after_kill_equals_uninterrupted_run(run, tmp_path, cut):
+    """Simulate a kill at each point of a document's two writes; the resumed output must equal a clean run's."""
+    p = tmp_path / "in.jsonl"
+    p.write_text("".join(json.dumps({"id": f"d{i}", "text": DOC}, ensure_ascii=False) + "\n" for i in range(6)), encoding="utf-8")
+    clean = tmp_path / "clean.jsonl"
+    assert run(p, "-o", clean, "--chunk-chars", "1")[0] == 0
+    want = clean.read_text(encoding="utf-8")
+    done_lines = (tmp_path / "clean.jsonl.done").read_text(encoding="utf-8").splitlines()
+    assert len(done_lines) == 6 and all("\t" in x for x in done_lines)
+    out = tmp_path / "o.jsonl"
+    k = 3  # documents d0..d2 finished; d3 was being written when the run died
+    off3, off4 = int(done_lines[k - 1].split("\t")[1]), int(done_lines[k].split("\t")[1])
+    data = want.encode("utf-8")
+    if cut == "after_records":      # d3's records written, its done line not
+        out.write_bytes(data[:off4])
+        (tmp_path / "o.jsonl.done").write_text("\n".join(done_lines[:k]) + "\n", encoding="utf-8")
+    elif cut == "torn_done_line":   # d3's done line half written
+        out.write_bytes(data[:off4])
+        (tmp_path / "o.jsonl.done").write_text("\n".join(done_lines[:k]) + "\n" + done_lines[k][:5], encoding="utf-8")
+    else:                           # d3's record line torn
+        out.write_bytes(data[:off3 + (off4 - off3) // 2])
+        (tmp_path / "o.jsonl.done").write_text("\n".join(done_lines[:k]) + "\n", encoding="utf-8")
+    rc, _, err = run(p, "-o", out, "--resume", "--chunk-chars", "1")
+    assert rc == 0, err
+    assert out.read_text(encoding="utf-8") == want
+    assert (tmp_path / "o.jsonl.done").read_text(encoding="utf-8").splitlines() == done_lines

@@ -188,25 +188,20 @@ def _predict(args) -> int:
 
     from tqdm.auto import tqdm
 
-    from .outputs import Writer
+    from .outputs import DoneLog, Writer
     from .predict import CausalExtractor
     from .readers import InputError, iter_documents
 
     shard = _parse_shard(args.shard)
     ext = CausalExtractor.from_pretrained(args.model, device=args.device, precision=args.precision)
-    done_path = f"{args.output}.done" if args.output else None
-    done: set[str] = set()
-    if args.resume:
-        if not args.output:
-            from .errors import UserError
+    if args.resume and not args.output:
+        from .errors import UserError
 
-            raise UserError("--resume needs -o OUT (it skips the documents already listed in OUT.done)")
-        if os.path.exists(done_path):
-            with open(done_path, encoding="utf-8") as fh:
-                done = {line.rstrip("\n") for line in fh if line.strip()}
-    append = bool(args.resume and args.output and os.path.exists(args.output) and os.path.getsize(args.output) > 0)
+        raise UserError("--resume needs -o OUT (it skips the documents already listed in OUT.done)")
+    done_log = DoneLog(args.output, args.resume) if args.output else None
+    done = done_log.done if done_log else set()
+    append = bool(done_log and done_log.appending)
     out = open(args.output, "a" if append else "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    done_fh = open(done_path, "a" if args.resume else "w", encoding="utf-8") if done_path else None
     writer = Writer(out, args.format, write_header=not append)
     notices: list[str] = []
     n_docs = n_sents = n_skipped = n_errors = 0
@@ -230,9 +225,8 @@ def _predict(args) -> int:
                 results[id(d)] = recs
         for d in pending:  # in input order
             writer.write(results[id(d)])
-            if done_fh:
-                done_fh.write(d.id + "\n")
-                done_fh.flush()
+            if done_log:
+                done_log.add(d.id, out)
             n_docs += 1
         from .sentences import split_sentences
 
@@ -268,8 +262,8 @@ def _predict(args) -> int:
         bar.close()
         if args.output:
             out.close()
-        if done_fh:
-            done_fh.close()
+        if done_log:
+            done_log.close()
     msg = f"{n_docs} document(s), {n_sents} sentence(s) in {time.time() - started:.1f}s"
     if n_skipped:
         msg += f"; {n_skipped} skipped (other shard or already done)"

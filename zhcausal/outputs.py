@@ -38,3 +38,60 @@ class Writer:
                     self.csv.writerow([doc, sent, "|".join(actors), h.text, t.text,
                                        f"{r.score:.4f}" if r.score is not None else "", h.start, h.end, t.start, t.end])
         self.fh.flush()
+
+
+class DoneLog:
+    """The ``OUT.done`` list of ``predict --resume``: one ``doc_id<TAB>byte offset of OUT after it`` line per
+    finished document, written after that document's output is flushed to disk.
+
+    On resume the output is cut back to the offset of the last complete done line, so records written
+    for a document whose done line never made it (a kill between the two writes, or a torn last line)
+    are dropped and redone: a killed-and-resumed run's output equals an uninterrupted run's.
+    """
+
+    def __init__(self, output: str, resume: bool):
+        import os
+
+        self.path = f"{output}.done"
+        self.done: set[str] = set()
+        self.resume_offset: int | None = None  # None: start the output afresh
+        lines: list[str] = []
+        if resume and os.path.exists(self.path):
+            with open(self.path, encoding="utf-8", errors="replace") as fh:
+                raw = fh.read()
+            for line in raw.split("\n")[:-1]:  # the part after the last newline is torn: ignore it
+                doc, sep, off = line.rpartition("\t")
+                if sep and off.isdigit():
+                    self.done.add(doc)
+                    self.resume_offset = int(off)
+                    lines.append(line)
+                elif line.strip() and not sep:  # an old-style line (id only): keep the output as it is
+                    self.done.add(line)
+                    lines.append(line)
+                    self.resume_offset = -1
+        if self.resume_offset is not None and self.resume_offset >= 0 and os.path.exists(output):
+            if os.path.getsize(output) < self.resume_offset:
+                from .errors import UserError
+
+                raise UserError(f"{output} is shorter than {self.path} says; it was changed since: "
+                                f"delete both to start again")
+            with open(output, "r+b") as fh:
+                fh.truncate(self.resume_offset)
+        with open(self.path, "w", encoding="utf-8") as fh:  # rewrite without the torn tail
+            fh.write("".join(line + "\n" for line in lines))
+        self.fh = open(self.path, "a", encoding="utf-8")
+
+    @property
+    def appending(self) -> bool:
+        return self.resume_offset is not None
+
+    def add(self, doc_id: str, out_fh) -> None:
+        import os
+
+        out_fh.flush()
+        os.fsync(out_fh.fileno())
+        self.fh.write(f"{doc_id}\t{out_fh.tell()}\n")
+        self.fh.flush()
+
+    def close(self) -> None:
+        self.fh.close()

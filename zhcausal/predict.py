@@ -71,6 +71,9 @@ def check_model_dir(path: str | os.PathLike) -> None:
         raise UserError(f"{cfg}: config.json is not valid JSON") from None
     if model_type != CausalConfig.model_type:
         raise UserError(f"{str(p)!r} holds a {model_type!r} model from another tool, not a zhcausal model; train one with `zhcausal train`")
+    if (p / ".incomplete").exists():
+        raise UserError(f"{str(p)!r} is half-written (a training run was killed while saving it); "
+                        f"finish it with `zhcausal train ... --resume` or train again")
     if not any((p / f).is_file() for f in ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")):
         raise UserError(f"{str(p)!r} has no model weights (model.safetensors)")
 

@@ -72,17 +72,26 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+INCOMPLETE = ".incomplete"
+
+
 def _atomic_dir_write(target: Path, write) -> None:
-    """Write into a fresh temporary directory, then move each file into ``target`` with os.replace."""
+    """Write into a fresh temporary directory, then move each file into ``target`` with os.replace.
+
+    While files are being moved, ``target/.incomplete`` exists: a directory killed mid-move is refused
+    by ``CausalModel.from_pretrained`` instead of loading half old, half new."""
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     write(tmp)
     target.mkdir(parents=True, exist_ok=True)
+    marker = target / INCOMPLETE
+    marker.write_text("files are being replaced; an interrupted write leaves this marker\n", encoding="utf-8")
     for f in tmp.iterdir():
         os.replace(f, target / f.name)
     tmp.rmdir()
+    marker.unlink()
 
 
 class Trainer:
@@ -202,7 +211,6 @@ class Trainer:
             self.log(f"resumed from {self.ckpt} after epoch {state['epoch']}")
         elif cfg.resume:
             self.log(f"--resume: no checkpoint in {self.ckpt}; starting from scratch")
-        rng = random.Random(cfg.seed + state["epoch"])
         lengths = [len(e.input_ids) for e in self.examples]
         cfg_m = self.accelerator.unwrap_model(self.model).config
         n_span, n_rel = len(cfg_m.span_labels), len(cfg_m.relation_labels)
@@ -210,7 +218,8 @@ class Trainer:
         started = time.time()
         self.model.train()
         for epoch in range(state["epoch"] + 1, cfg.epochs + 1):
-            batches = length_grouped_batches(lengths, cfg.batch_size, rng)
+            # one generator per epoch: a resumed run draws the same batches as an uninterrupted one
+            batches = length_grouped_batches(lengths, cfg.batch_size, random.Random(cfg.seed * 1000 + epoch))
             shard = batches[self.accelerator.process_index::self.accelerator.num_processes]
             bar = tqdm(shard, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch",
                        disable=not self.accelerator.is_local_main_process)
@@ -246,12 +255,12 @@ class Trainer:
                 self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev CAUSES strict F1 {score:.4f}, "
                          f"ACTOR_OF {entry['dev_actor_of_strict_f1']:.4f}, false alarms {result['false_alarm_rate']:.1%}")
             else:
-                score = -entry["train_loss"]
+                score = None  # no dev set: the last epoch is the model
             state["history"].append(entry)
             state["epoch"] = epoch
-            improved = score > state["best_score"]
+            improved = score is None or score > state["best_score"]
             if improved:
-                state.update(best_score=score, best_epoch=epoch, bad_epochs=0)
+                state.update(best_score=score if score is not None else -1.0, best_epoch=epoch, bad_epochs=0)
                 if self.dev_records:
                     state["best_dev"] = result
                 self.save_model(self.out, state)
@@ -266,7 +275,10 @@ class Trainer:
                 break
         self.tune_thresholds(state)
         state["train_minutes"] = round((time.time() - started) / 60, 2)
-        self.log(f"best epoch {state['best_epoch']} (dev CAUSES strict F1 {state['best_score']:.4f}); model in {self.out}")
+        if self.dev_records:
+            self.log(f"best epoch {state['best_epoch']} (dev CAUSES strict F1 {state['best_score']:.4f}); model in {self.out}")
+        else:
+            self.log(f"no dev set: kept the last epoch ({state['best_epoch']}), with no dev score; model in {self.out}")
         return state
 
     def _save_checkpoint(self, opt, sched, state: dict) -> None:

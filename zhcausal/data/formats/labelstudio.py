@@ -27,7 +27,14 @@ def read(path: str | os.PathLike, report: ConversionReport) -> list[Record]:
         if not isinstance(text, str):
             report.add(where, "task without data.text")
             continue
-        anns = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        all_anns = task.get("annotations") or []
+        anns = [a for a in all_anns if not a.get("was_cancelled")]
+        if not anns:  # unfinished work must never become a "not causal" record
+            why = ("skipped task (cancelled annotation)" if all_anns else
+                   "task holds only predictions, no annotation" if task.get("predictions") else
+                   "task never labelled")
+            report.add(where, why)
+            continue
         if len(anns) > 1:
             report.add(where, "several annotations; only the last one converted", f"{len(anns)} annotations")
         results = anns[-1]["result"] if anns else []
