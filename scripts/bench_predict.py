@@ -51,7 +51,7 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int) -> dict:
     elif mode == "pipeline-fp32":
         from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
-        from zhcausal.training.trainer import resolve_base_model
+        from zhcausal.model.encoders import resolve_base_model
 
         base = resolve_base_model("m3e-small")
         model = AutoModelForTokenClassification.from_pretrained(base, num_labels=7)
@@ -63,7 +63,7 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int) -> dict:
     else:
         from transformers import AutoModel, AutoTokenizer
 
-        from zhcausal.training.trainer import resolve_base_model
+        from zhcausal.model.encoders import resolve_base_model
 
         _, prec, order = mode.split("-")
         base = resolve_base_model("m3e-small")

@@ -21,10 +21,11 @@ from baselines import bio_tagger, rules  # noqa: E402
 
 from zhcausal import CausalExtractor  # noqa: E402
 from zhcausal.data.io import read_records  # noqa: E402
-from zhcausal.training.metrics import evaluate_records, is_hard  # noqa: E402
-from zhcausal.training.trainer import resolve_base_model  # noqa: E402
+from zhcausal.data.stats import record_filter  # noqa: E402
+from zhcausal.training.metrics import evaluate_records  # noqa: E402
+from zhcausal.model.encoders import resolve_base_model  # noqa: E402
 
-SLICES = {"all": lambda r: True, "seed": lambda r: r.meta.get("source") == "seed", "hard": is_hard}
+SLICES = {name: record_filter(spec) for name, spec in (("all", "all"), ("seed", "source=seed"), ("hard", "hard"))}
 
 
 def main() -> int:

@@ -1,4 +1,5 @@
-"""Writers for ``zhcausal predict``: JSONL records, CSV relations, and CAUSES triples; flushed per document."""
+"""Writers for ``zhcausal predict``: JSONL records, CSV relations, CAUSES triples, and Label Studio tasks with
+the output as predictions to correct; flushed per document."""
 from __future__ import annotations
 
 import csv
@@ -13,14 +14,59 @@ TRIPLE_HEADER = ["doc", "sentence", "actors", "cause", "effect", "score", "cause
                  "effect_start", "effect_end"]
 
 
+def _no_append(fh) -> bool:
+    """Make writes to an append-mode file go to the file position (so a bracket can be overwritten in place)."""
+    try:
+        import fcntl
+        import os
+
+        fd = fh.fileno()
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_APPEND)
+        return True
+    except (ImportError, OSError, ValueError, AttributeError):
+        return False
+
+
 class Writer:
-    def __init__(self, fh: IO[str], fmt: str, write_header: bool = True):
-        self.fh, self.fmt = fh, fmt
+    """``labelstudio``: a JSON array of tasks (what Label Studio 1.23 imports), complete after every write: each
+    write overwrites the closing ``]`` with ``,`` + the new tasks + ``]``, so ``--resume`` (which cuts the file
+    back to the last finished document) always leaves an array to append to, and a kill mid-write never leaves
+    the file shorter than ``OUT.done`` says. It needs a file, not a pipe. Options: ``model_version``,
+    ``from_name``, ``to_name`` and ``text_field`` (see :func:`zhcausal.data.formats.labelstudio.task`)."""
+
+    LS_END = "\n]\n"
+
+    def __init__(self, fh: IO[str], fmt: str, write_header: bool = True, **labelstudio):
+        self.fh, self.fmt, self.labelstudio = fh, fmt, labelstudio
         self.csv = csv.writer(fh) if fmt in ("csv", "triples") else None
         if self.csv and write_header:
             self.csv.writerow(CSV_HEADER if fmt == "csv" else TRIPLE_HEADER)
+        if fmt == "labelstudio" and not fh.seekable():
+            from .errors import UserError
+
+            raise UserError("--format labelstudio writes a JSON array that is completed after every document: "
+                            "give -o FILE.json (not a pipe)")
+        self.in_place = "a" not in getattr(fh, "mode", "w") or _no_append(fh)
+
+    def _write_labelstudio(self, records: list[Record]) -> None:
+        from .data.formats.labelstudio import task
+
+        if not records:
+            return
+        opts = {"model_version": "zhcausal", **{k: v for k, v in self.labelstudio.items() if v is not None}}
+        body = ",\n".join(json.dumps(task(rec, as_predictions=True, **opts), ensure_ascii=False) for rec in records)
+        self.fh.flush()
+        end = self.fh.seek(0, 2)
+        if end:  # an array written before: its closing bracket becomes a comma
+            self.fh.seek(end - len(self.LS_END))
+            if not self.in_place:  # the file is appended to whatever the position: cut the bracket first
+                self.fh.truncate()
+        self.fh.write((",\n" if end else "[\n") + body + self.LS_END)
 
     def write(self, records: list[Record]) -> None:
+        if self.fmt == "labelstudio":
+            self._write_labelstudio(records)
+            records = []
         for rec in records:
             if self.fmt == "jsonl":
                 self.fh.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")

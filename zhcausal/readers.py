@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ZhcausalError
+
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED = TEXT_SUFFIXES | {".pdf", ".jsonl"}
 
@@ -19,7 +21,7 @@ class Document:
     from_jsonl: bool = False  # one record per document (offsets into ``text``), not one per sentence
 
 
-class InputError(Exception):
+class InputError(ZhcausalError):
     """A bad input item: ``str(err)`` is one line naming the file, line and what to do."""
 
 

@@ -9,6 +9,14 @@ from .schema import Record
 LENGTH_BINS = ((0, 20), (20, 60), (60, 150), (150, 300), (300, 10**9))
 
 
+#: phenomena beyond plain cue words (issue "hard part" of the test split)
+HARD_PHENOMENA = {"frame", "effect_first", "listed_causes", "modal", "multi_link", "long_prose"}
+
+
+def is_hard(rec: Record) -> bool:
+    return bool(HARD_PHENOMENA & set(rec.meta.get("phenomena") or []))
+
+
 def is_chain(rec: Record) -> bool:
     """A span that is both an EFFECT and a CAUSE with identical offsets (a chain's middle link)."""
     eff = {(s.start, s.end) for s in rec.spans if s.label == "EFFECT"}
@@ -37,7 +45,6 @@ def compute_stats(records: Sequence[Record]) -> dict:
             if key in r.meta:
                 meta[key][str(r.meta[key])] += 1
         phen.update(r.meta.get("phenomena") or [])
-    from ..training.metrics import is_hard
 
     return {
         "records": len(records), "causal": causal, "non_causal": len(records) - causal,
@@ -69,3 +76,23 @@ def format_stats(st: dict) -> str:
         if st.get(key):
             lines.append(f"{key:<14} " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
     return "\n".join(lines)
+
+
+def record_filter(spec: str):
+    """A predicate on records from a slice spec: ``all``, ``hard``, or ``KEY=VALUE`` on meta
+    (a list-valued meta field matches when it contains VALUE: ``phenomena=frame``)."""
+    if spec == "all":
+        return lambda r: True
+    if spec == "hard":
+        return is_hard
+    key, sep, value = spec.partition("=")
+    if not sep:
+        from ..errors import UserError
+
+        raise UserError(f"slice {spec!r}: expected all, hard or KEY=VALUE (e.g. source=seed, genre=news)")
+
+    def keep(r: Record) -> bool:
+        v = r.meta.get(key)
+        return value in v if isinstance(v, list) else str(v) == value
+
+    return keep

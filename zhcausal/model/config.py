@@ -12,7 +12,8 @@ class CausalConfig(PretrainedConfig):
     """Config of :class:`~zhcausal.model.modeling.CausalModel`.
 
     Args:
-        encoder_config: the nested config of the encoder (any ``AutoModel`` architecture), as a dict.
+        encoder_config: the nested config of the encoder (any ``AutoModel`` architecture), as a dict;
+            empty means a default ``BertConfig``.
         span_labels / relation_labels: label inventories of the contract.
         head_size: width of the GlobalPointer query/key projections.
         max_span_tokens: spans longer than this many tokens are never predicted.
@@ -57,6 +58,7 @@ class CausalConfig(PretrainedConfig):
         super().__init__(**kwargs)
 
     def build_encoder_config(self) -> PretrainedConfig:
+        """The encoder's config; with no ``encoder_config`` a default BERT (so ``CausalConfig()`` builds)."""
         d = dict(self.encoder_config)
-        model_type = d.pop("model_type")
+        model_type = d.pop("model_type", "bert")
         return AutoConfig.for_model(model_type, **d)

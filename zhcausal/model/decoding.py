@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import torch
 
+from ..data.edges import NO_END, NO_START, NO_START_EFFECT, is_edge_bad
 from ..data.schema import RELATION_TYPES, Record, Relation, Span
+from .heads import NEG
 
 
 @dataclass(frozen=True)
@@ -24,14 +26,12 @@ def _logit(p: float) -> float:
 def trim_span(text: str, label: str, start: int, end: int) -> tuple[int, int]:
     """Cut what the contract never allows at a span's edge: white space, punctuation (a trailing
     % stays), and for CAUSE/EFFECT the causal connectives. May return an empty range."""
-    from ..data.validate import NO_END, NO_START, NO_START_EFFECT, _is_edge_bad
-
     changed = True
     while changed and start < end:
         changed = False
-        while start < end and _is_edge_bad(text[start], False):
+        while start < end and is_edge_bad(text[start], False):
             start, changed = start + 1, True
-        while end > start and _is_edge_bad(text[end - 1], True):
+        while end > start and is_edge_bad(text[end - 1], True):
             end, changed = end - 1, True
         if label in ("CAUSE", "EFFECT"):
             piece = text[start:end]
@@ -58,7 +58,7 @@ def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_log
     n = len(char_starts)
     span_logits = span_logits[:, :n, :n].float()
     special = torch.tensor([c < 0 for c in char_starts])
-    span_logits = span_logits.masked_fill(special[None, :, None] | special[None, None, :], -1e4)
+    span_logits = span_logits.masked_fill(special[None, :, None] | special[None, None, :], NEG)
     spans: dict[RawSpan, float] = {}
     tok_of: dict[RawSpan, tuple[int, int]] = {}
     thr = _logit(span_threshold)

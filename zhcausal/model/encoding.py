@@ -1,7 +1,10 @@
 """Text → tokens with exact character offsets, windows over long text, and training targets."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import torch
 
 from ..data.schema import Record
 
@@ -64,6 +67,33 @@ def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
         if b == n_tokens:
             return out
         a += step
+
+
+@dataclass
+class Window:
+    """One model input framed as ``[CLS] tokens [SEP]``; specials cover no characters (-1)."""
+
+    first_token: int         # index in the text's tokens of the window's first token
+    input_ids: list[int]
+    char_starts: list[int]
+    char_ends: list[int]
+
+
+def framed_windows(tok: Tokenized, max_seq_length: int, overlap: int, cls_id: int, sep_id: int) -> Iterator[Window]:
+    """The windows of a text, each framed with the special tokens (an empty text gives one empty window)."""
+    for a, b in windows(len(tok), max_seq_length - 2, overlap):
+        yield Window(a, [cls_id] + tok.ids[a:b] + [sep_id], [-1] + tok.starts[a:b] + [-1], [-1] + tok.ends[a:b] + [-1])
+
+
+def pad_batch(sequences: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pad token id lists into ``(input_ids, attention_mask)`` tensors."""
+    width = max(len(x) for x in sequences)
+    input_ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for r, x in enumerate(sequences):
+        input_ids[r, :len(x)] = torch.tensor(list(x), dtype=torch.long)
+        mask[r, :len(x)] = 1
+    return input_ids, mask
 
 
 def tokenize_batch(tokenizer, texts: list[str], pre_split_chars: bool = True) -> list[Tokenized]:
@@ -131,11 +161,10 @@ def build_examples(record: Record, record_index: int, tok: Tokenized, cls_id: in
             continue
         if s.label in span_labels:
             aligned[s.id] = (span_labels.index(s.label), ts, te)
-    size = max_seq_length - 2
     out = []
-    for wa, wb in windows(len(tok), size, overlap):
-        ex = Example(record_index, [cls_id] + tok.ids[wa:wb] + [sep_id],
-                     [-1] + tok.starts[wa:wb] + [-1], [-1] + tok.ends[wa:wb] + [-1])
+    for w in framed_windows(tok, max_seq_length, overlap, cls_id, sep_id):
+        wa, wb = w.first_token, w.first_token + len(w.input_ids) - 2
+        ex = Example(record_index, w.input_ids, w.char_starts, w.char_ends)
         inside = {sid: (lab, ts - wa + 1, te - wa + 1) for sid, (lab, ts, te) in aligned.items() if wa <= ts and te < wb}
         ex.entities = sorted(set(inside.values()))
         for r in record.relations:

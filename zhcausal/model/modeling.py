@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from transformers import AutoModel, PreTrainedModel
+from transformers import AutoConfig, AutoModel, PreTrainedModel
 from transformers.utils import ModelOutput
 
+from ..errors import ModelLoadError
 from .config import CausalConfig
 from .heads import GlobalPointer, multilabel_ce
 
@@ -37,7 +38,7 @@ class CausalModel(PreTrainedModel):
     """
 
     config_class = CausalConfig
-    base_model_prefix = "causal"
+    base_model_prefix = "encoder"  # the attribute holding the pretrained encoder
     supports_gradient_checkpointing = False
 
     def __init__(self, config: CausalConfig):
@@ -67,7 +68,7 @@ class CausalModel(PreTrainedModel):
         missing, unexpected = model.encoder.load_state_dict(pretrained.state_dict(), strict=False)
         bad = [k for k in missing if "pooler" not in k]
         if bad:
-            raise RuntimeError(f"encoder weights of {name_or_path} do not fit: missing {bad[:5]}")
+            raise ModelLoadError(f"encoder weights of {name_or_path} do not fit: missing {bad[:5]}")
         return model
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
@@ -82,3 +83,7 @@ class CausalModel(PreTrainedModel):
         if span_targets is not None:
             loss = multilabel_ce(span, span_targets) + multilabel_ce(rh, head_targets) + multilabel_ce(rt, tail_targets)
         return CausalOutput(loss=loss, span_logits=span, head_logits=rh, tail_logits=rt)
+
+
+AutoConfig.register("zhcausal", CausalConfig, exist_ok=True)
+AutoModel.register(CausalConfig, CausalModel, exist_ok=True)

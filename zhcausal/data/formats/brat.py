@@ -1,21 +1,53 @@
 """brat standoff: a directory of ``NAME.txt`` + ``NAME.ann`` pairs (T and R lines).
 
 Each pair is one record (id = NAME). ``NAME.json`` beside them, written by the exporter,
-keeps the record id and ``meta`` (brat has no place for them)."""
+keeps the record id and ``meta`` (brat has no place for them). The exporter also writes the
+``annotation.conf`` (types, and an ``<OVERLAP>`` rule for nested actors and a chain's doubled middle
+link) and ``visual.conf`` that brat needs to accept the spans."""
 from __future__ import annotations
 
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..io import read_text_lines
 from ..schema import Record
-from . import ConversionReport, build_record
+from . import ConversionReport, build_record, nothing_usable
 
 T_RE = re.compile(r"^(T\d+)\t(\S+) (\d+(?: \d+)*(?:;\d+ \d+)*)\t(.*)$")
 R_RE = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
+ANNOTATION_CONF = """[entities]
+CAUSE
+EFFECT
+ACTOR
+
+[relations]
+CAUSES\tArg1:CAUSE, Arg2:EFFECT
+ACTOR_OF\tArg1:ACTOR, Arg2:CAUSE|EFFECT
+<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:contain|equal
+
+[events]
+
+[attributes]
+"""
+VISUAL_CONF = """[labels]
+CAUSE | CAUSE | C
+EFFECT | EFFECT | E
+ACTOR | ACTOR | A
+CAUSES | CAUSES
+ACTOR_OF | ACTOR_OF
+
+[drawing]
+SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken
+ARC_DEFAULT\tcolor:black, arrowHead:triangle-5
+CAUSE\tbgColor:#ffb27f
+EFFECT\tbgColor:#7fb2ff
+ACTOR\tbgColor:#b2ff7f
+ACTOR_OF\tcolor:#666666, dashArray:3-3
+"""
 
 
 def _safe_stem(rid: str) -> str:
@@ -25,6 +57,8 @@ def _safe_stem(rid: str) -> str:
 def read(path: str | os.PathLike, report: ConversionReport) -> list[Record]:
     root = Path(path)
     txts = sorted(root.glob("*.txt")) if root.is_dir() else [root.with_suffix(".txt")]
+    if not txts:
+        raise nothing_usable(path, Counter(), {}, "point at the brat collection directory (its .txt and .ann files)")
     records = []
     for txt in txts:
         ann = txt.with_suffix(".ann")
@@ -63,6 +97,8 @@ def read(path: str | os.PathLike, report: ConversionReport) -> list[Record]:
 def write(records: Iterable[Record], path: str | os.PathLike) -> int:
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
+    (root / "annotation.conf").write_text(ANNOTATION_CONF, encoding="utf-8")
+    (root / "visual.conf").write_text(VISUAL_CONF, encoding="utf-8")
     n = 0
     for rec in records:
         stem = _safe_stem(rec.id)

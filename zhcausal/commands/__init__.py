@@ -1,0 +1,15 @@
+"""The sub-commands of ``zhcausal``: one module per command, each with ``register(sub)``.
+
+Every module imports its heavy dependencies (torch, transformers) only when its command runs,
+so ``zhcausal validate`` and ``zhcausal --help`` start fast.
+"""
+from __future__ import annotations
+
+from . import convert, evaluate, predict, stats, train, validate
+
+COMMANDS = (validate, stats, convert, train, evaluate, predict)
+
+
+def register(sub) -> None:
+    for module in COMMANDS:
+        module.register(sub)

@@ -1,0 +1,111 @@
+"""The one prediction core: texts → sentences → framed windows → batched forward passes → one
+contract record per sentence (offsets into the sentence).
+
+:class:`zhcausal.CausalExtractor` and the trainer's dev evaluation are thin views over
+:func:`predict_sentences`; :func:`merge_sentences` and :func:`sentence_in_document` turn its
+output into the records they return. Nothing here mutates its input.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from tqdm.auto import tqdm
+
+from ..data.schema import Record, Relation, Span
+from ..sentences import split_sentences
+from .decoding import decode_window, finalize
+from .encoding import framed_windows, pad_batch, tokenize_batch
+
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an input text and its prediction (span offsets into the sentence)."""
+
+    index: int      # position among the text's sentences
+    start: int      # character range of the sentence in its text
+    end: int
+    prediction: Record
+
+
+def _thresholds(config, threshold) -> tuple[float, float]:
+    if isinstance(threshold, tuple):
+        return threshold
+    if threshold is None:
+        return config.span_threshold, config.relation_threshold
+    return threshold, threshold
+
+
+@torch.inference_mode()
+def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
+                   threshold: float | tuple[float, float] | None = None,
+                   show_progress: bool = False) -> list[Record]:
+    """One record per piece of text (offsets into the piece); a piece longer than the encoder's
+    limit is read in overlapping windows whose predictions are merged."""
+    cfg = model.config
+    s_thr, r_thr = _thresholds(cfg, threshold)
+    device = next(model.parameters()).device
+    items = [(pi, w) for pi, tok in enumerate(tokenize_batch(tokenizer, list(pieces), cfg.pre_split_chars))
+             for w in framed_windows(tok, cfg.max_seq_length, cfg.window_overlap,
+                                     tokenizer.cls_token_id, tokenizer.sep_token_id) if len(w.input_ids) > 2]
+    order = sorted(range(len(items)), key=lambda k: len(items[k][1].input_ids))  # less padding
+    merged_spans: list[dict] = [{} for _ in pieces]
+    merged_rels: list[dict] = [{} for _ in pieces]
+    pad = tokenizer.pad_token_id or 0
+    with tqdm(total=len(order), desc="predict", unit="win", disable=not show_progress, leave=False) as bar:
+        for k in range(0, len(order), batch_size):
+            chunk = [items[i] for i in order[k:k + batch_size]]
+            input_ids, mask = pad_batch([w.input_ids for _, w in chunk], pad)
+            out = model(input_ids=input_ids.to(device), attention_mask=mask.to(device))
+            logits = [x.float().cpu() for x in (out.span_logits, out.head_logits, out.tail_logits)]
+            for r, (pi, w) in enumerate(chunk):
+                spans, rels = decode_window(logits[0][r], logits[1][r], logits[2][r], w.char_starts, w.char_ends,
+                                            cfg.span_labels, cfg.relation_labels, s_thr, r_thr, pieces[pi])
+                for key, v in spans.items():
+                    merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
+                for key, v in rels.items():
+                    merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
+            bar.update(len(chunk))
+    return [finalize(str(i), p, s, r) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
+
+
+def predict_sentences(model, tokenizer, texts: Sequence[str], batch_size: int = 32,
+                      threshold: float | tuple[float, float] | None = None,
+                      show_progress: bool = False) -> list[list[Sentence]]:
+    """Split every text into sentences once, predict all sentences in shared batches, and return
+    each text's sentences in order."""
+    plan = [(t, i, a, b) for t, text in enumerate(texts) for i, (a, b) in enumerate(split_sentences(text))]
+    preds = predict_pieces(model, tokenizer, [texts[t][a:b] for t, _, a, b in plan], batch_size, threshold,
+                           show_progress)
+    out: list[list[Sentence]] = [[] for _ in texts]
+    for (t, i, a, b), rec in zip(plan, preds):
+        out[t].append(Sentence(i, a, b, rec))
+    return out
+
+
+def _shifted(spans: Sequence[Span], offset: int, text: str, id_map: dict[str, str]) -> list[Span]:
+    return [Span(id_map[s.id], s.label, s.start + offset, s.end + offset, text[s.start + offset:s.end + offset], s.score)
+            for s in spans]
+
+
+def merge_sentences(record_id: str, text: str, sentences: Sequence[Sentence]) -> Record:
+    """One record for a whole text: the sentences' spans moved into ``text`` and renumbered T1, T2, ..."""
+    spans: list[Span] = []
+    rels: list[Relation] = []
+    for sent in sentences:
+        id_map = {s.id: f"T{len(spans) + k}" for k, s in enumerate(sent.prediction.spans, 1)}
+        spans += _shifted(sent.prediction.spans, sent.start, text, id_map)
+        rels += [Relation(r.label, id_map[r.head], id_map[r.tail], r.score) for r in sent.prediction.relations]
+    return Record(record_id, text, spans, rels)
+
+
+def sentence_in_document(doc_id: str, doc: str, sent: Sentence) -> Record:
+    """The record of one sentence of a document: ``text`` is the sentence, span offsets point into
+    the document, and ``doc`` / ``sentence`` / ``sentence_start`` / ``sentence_end`` say where it is."""
+    return Record(f"{doc_id}#{sent.index}", doc[sent.start:sent.end],
+                  _shifted(sent.prediction.spans, sent.start, doc, {s.id: s.id for s in sent.prediction.spans}),
+                  list(sent.prediction.relations),
+                  extra={"doc": doc_id, "sentence": sent.index, "sentence_start": sent.start,
+                         "sentence_end": sent.end})

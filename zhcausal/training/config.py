@@ -1,0 +1,30 @@
+"""Training settings: the one place the defaults of ``zhcausal train`` are written."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.encoders import DEFAULT_ENCODER
+
+
+@dataclass
+class TrainConfig:
+    train_file: str
+    output_dir: str
+    dev_file: str | None = None
+    base_model: str = DEFAULT_ENCODER
+    epochs: int = 12
+    batch_size: int = 16
+    learning_rate: float = 3e-4
+    head_learning_rate: float = 2e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 42
+    patience: int = 4
+    max_seq_length: int = 512
+    precision: str = "auto"   # auto | bf16 | fp32 (mixed precision for training)
+    resume: bool = False
+    eval_batch_size: int = 64
+    max_minutes: float | None = None
+    no_tune_thresholds: bool = False
+    sentence_views: bool = True
+    eval_from_epoch: int | None = None  # default: a third of the way in (early epochs are never the best)
