@@ -71,11 +71,22 @@ def tiny_encoder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def trained_model(tiny_encoder, toy_file, tmp_path_factory) -> Path:
-    """Train the tiny model a few epochs on the toy records through the real CLI."""
+    """The tiny model trained through the real CLI until it reproduces the toy records exactly
+    (overfit on purpose: tests can then demand exact spans, relations and offsets)."""
     from zhcausal.cli import main
 
     out = tmp_path_factory.mktemp("model") / "m"
     rc = main(["train", "--train", str(toy_file), "--dev", str(toy_file), "--base-model", str(tiny_encoder),
-               "--output", str(out), "--epochs", "2", "--batch-size", "2", "--precision", "fp32"])
+               "--output", str(out), "--epochs", "40", "--batch-size", "2", "--precision", "fp32",
+               "--lr", "5e-3", "--head-lr", "1e-2", "--seed", "0"])
     assert rc == 0
     return out
+
+
+def span_set(rec) -> set[tuple[str, int, int, str]]:
+    return {(s.label, s.start, s.end, s.text) for s in rec.spans}
+
+
+def relation_set(rec) -> set[tuple[str, str, str]]:
+    by_id = rec.span_by_id()
+    return {(r.label, by_id[r.head].text, by_id[r.tail].text) for r in rec.relations}

@@ -7,6 +7,8 @@ from zhcausal.cli import main
 from zhcausal.data.io import read_records
 from zhcausal.data.validate import validate_file
 
+from .conftest import TOY, relation_set, span_set
+
 
 def test_train_save_load_predict_evaluate(trained_model, toy_file, tmp_path, capsys):
     files = {p.name for p in trained_model.iterdir()}
@@ -14,14 +16,30 @@ def test_train_save_load_predict_evaluate(trained_model, toy_file, tmp_path, cap
     assert "language: zh" in (trained_model / "README.md").read_text(encoding="utf-8")
     ext = CausalExtractor.from_pretrained(trained_model, precision="fp32")
     rec = ext.predict("钢材价格上涨导致宝钢股份营业收入增长12.3%。")
-    assert rec.text.startswith("钢材") and all(0 <= s.score <= 1 for s in rec.spans)
+    assert span_set(rec) == {("CAUSE", 0, 6, "钢材价格上涨"), ("EFFECT", 8, 23, "宝钢股份营业收入增长12.3%"),
+                             ("ACTOR", 8, 12, "宝钢股份")}
+    assert relation_set(rec) == {("CAUSES", "钢材价格上涨", "宝钢股份营业收入增长12.3%"),
+                                 ("ACTOR_OF", "宝钢股份", "宝钢股份营业收入增长12.3%")}
+    assert all(0.5 <= s.score <= 1 for s in rec.spans) and all(0.3 <= r.score <= 1 for r in rec.relations)
     recs = ext.predict(["甲", "乙丙"])
     assert [r.text for r in recs] == ["甲", "乙丙"]
     out = tmp_path / "metrics.json"
     assert main(["evaluate", "--model", str(trained_model), str(toy_file), "--json", str(out), "--slice", "hard"]) == 0
     printed = capsys.readouterr().out
     assert "CAUSES" in printed and "seqeval" in printed
-    assert json.loads(out.read_text())["all"]["records"] == 4
+    metrics = json.loads(out.read_text())["all"]
+    assert metrics["records"] == 4
+    assert metrics["rel_strict"]["CAUSES"]["f1"] == 1.0
+
+
+def test_overfit_model_reproduces_every_toy_record(trained_model, toy_file):
+    ext = CausalExtractor.from_pretrained(trained_model, precision="fp32")
+    gold = read_records(toy_file)
+    preds = ext.predict_records(gold)
+    assert [p.id for p in preds] == [g["id"] for g in TOY]
+    for p, g in zip(preds, gold):
+        assert span_set(p) == span_set(g), g.id
+        assert relation_set(p) == relation_set(g), g.id
 
 
 def test_predictions_are_contract_records(trained_model, toy_file, tmp_path):
@@ -32,34 +50,43 @@ def test_predictions_are_contract_records(trained_model, toy_file, tmp_path):
 
     write_records(preds, path)
     assert validate_file(path) == []
+    assert sum(len(p.relations) for p in preds) == sum(len(r["relations"]) for r in TOY)
 
 
 @pytest.mark.parametrize("precision", ["bf16", "int8"])
 def test_precisions_run(trained_model, precision):
     ext = CausalExtractor.from_pretrained(trained_model, precision=precision, device="cpu")
     assert ext.precision == precision
-    assert ext.predict("钢材价格上涨导致营业收入增长。").id == "0"
+    rec = ext.predict("钢材价格上涨导致宝钢股份营业收入增长12.3%。")
+    assert rec.id == "0"
+    assert ("CAUSES", "钢材价格上涨", "宝钢股份营业收入增长12.3%") in relation_set(rec)
 
 
 def test_long_text_is_windowed_not_truncated(trained_model):
     ext = CausalExtractor.from_pretrained(trained_model, precision="fp32")
-    ext.config.max_seq_length, ext.config.window_overlap = 16, 4
-    text = "钢材价格上涨导致宝钢股份营业收入增长12.3%" * 3
+    one = "钢材价格上涨导致宝钢股份营业收入增长12.3%"
+    text = "，，，".join([one] * 3)  # one sentence of 75 characters
+    ext.config.max_seq_length, ext.config.window_overlap = 40, 12  # windows of 38 tokens from 0, 26 and 52
     rec = ext.predict(text)
     assert rec.text == text
-    for s in rec.spans:
-        assert text[s.start:s.end] == s.text
+    causes = sorted(s.start for s in rec.spans if s.label == "CAUSE")
+    assert causes == [0, 26, 52]  # each copy found in its own window, offsets into the whole text
+    assert all(text[s.start:s.end] == s.text for s in rec.spans)
 
 
 def test_predict_document_offsets_point_into_document(trained_model):
     ext = CausalExtractor.from_pretrained(trained_model, precision="fp32")
-    doc = "第一句没有因果。\n钢材价格上涨导致宝钢股份营业收入增长12.3%。"
+    first = "营业收入增长12%，同时净利润增长8%。"
+    doc = first + "\n钢材价格上涨导致宝钢股份营业收入增长12.3%。"
     recs = ext.predict_document(doc, keep_empty=True)
     assert [r.extra["sentence"] for r in recs] == [0, 1]
+    assert [r.id for r in recs] == ["doc#0", "doc#1"]
+    assert recs[0].spans == [] and recs[1].text == doc[len(first) + 1:]
     assert doc[recs[1].extra["sentence_start"]:recs[1].extra["sentence_end"]] == recs[1].text
-    for r in recs:
-        for s in r.spans:
-            assert doc[s.start:s.end] == s.text
+    off = len(first) + 1
+    assert span_set(recs[1]) == {("CAUSE", off, off + 6, "钢材价格上涨"), ("EFFECT", off + 8, off + 23, "宝钢股份营业收入增长12.3%"),
+                                 ("ACTOR", off + 8, off + 12, "宝钢股份")}
+    assert [r.id for r in ext.predict_document(doc)] == ["doc#1"]  # sentences without a link are left out
 
 
 def test_resume_training(tiny_encoder, toy_file, tmp_path):

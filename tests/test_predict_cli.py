@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 
 import pytest
@@ -25,12 +27,25 @@ def test_formats_and_document_offsets(run, tmp_path):
         rc, _, err = run(p, "-o", out, "--format", fmt)
         assert rc == 0, err
         assert "1 document(s)" in err
-    for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        assert rec["doc"] == str(p)
+    recs = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    last = next(r for r in recs if r["text"].startswith("受疫情影响"))  # toy-2, which the model learnt
+    assert last["doc"] == str(p) and last["id"] == f"{p}#1" and DOC[last["sentence_start"]:] == last["text"]
+    base = DOC.index("受疫情影响")
+    by_id = {s["id"]: s for s in last["spans"]}
+    causes = {(by_id[r["head"]]["text"], by_id[r["tail"]]["text"]) for r in last["relations"] if r["label"] == "CAUSES"}
+    assert causes == {("疫情", "海外消费者转向线上"), ("海外消费者转向线上", "跨境电商销售额大幅增长")}
+    for rec in recs:
         for s in rec["spans"]:
             assert DOC[s["start"]:s["end"]] == s["text"]
-    assert (tmp_path / "o.triples").read_text(encoding="utf-8").startswith("doc,sentence,actors,cause,effect")
+    assert by_id[last["relations"][0]["head"]]["start"] == base + 1  # 疫情, in document offsets
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["head_text"] == "疫情")
+    assert (row["relation"], row["tail_text"], row["sentence"], row["record"]) == ("CAUSES", "海外消费者转向线上", "1", f"{p}#1")
+    assert DOC[int(row["head_start"]):int(row["head_end"])] == "疫情" and 0 < float(row["score"]) <= 1
+    assert len(rows) == sum(len(r["relations"]) for r in recs)
+    triples = list(csv.DictReader(io.StringIO((tmp_path / "o.triples").read_text(encoding="utf-8"))))
+    t = next(r for r in triples if r["cause"] == "海外消费者转向线上")
+    assert (t["effect"], t["actors"]) == ("跨境电商销售额大幅增长", "海外消费者")
 
 
 def test_jsonl_input_keeps_id_and_text(run, tmp_path):

@@ -67,11 +67,16 @@ def read_pdf(path: Path) -> str:
     return text
 
 
+MIN_PROSE_LINE = 12  # characters
+
+
 def unwrap_lines(page: str, full: float = 0.8) -> str:
     """Join the lines a PDF wrapped inside a paragraph: a line at least ``full`` of the page's longest
     line that does not end a sentence continues on the next line (headings and paragraph ends are short)."""
     lines = page.split("\n")
     longest = max((len(x.strip()) for x in lines), default=0)
+    if longest < MIN_PROSE_LINE:  # lists, tables, title pages: no prose lines to join
+        return page
     out = []
     for k, line in enumerate(lines):
         out.append(line)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..errors import UserError
 from .io import read_records
 
 
@@ -31,18 +32,27 @@ def _features():
     })
 
 
+def _shipped_splits() -> dict[str, Path]:
+    splits = ("train", "dev", "test")
+    for root in (Path.cwd() / "annotations", Path(__file__).resolve().parents[2] / "annotations"):
+        if all((root / f"{s}.jsonl").is_file() for s in splits):
+            return {s: root / f"{s}.jsonl" for s in splits}
+    raise UserError("load_dataset() with no files reads annotations/{train,dev,test}.jsonl of a zhcausal checkout, "
+                    "and none is here; pass the files: load_dataset({'train': 'train.jsonl', ...})")
+
+
 def load_dataset(files: str | os.PathLike | Mapping[str, str | os.PathLike] | None = None):
     """Load contract JSONL files (validated) as a ``datasets.Dataset`` or ``DatasetDict``.
 
     ``files`` is one path (→ ``Dataset``), a mapping split → path (→ ``DatasetDict``), or
-    ``None`` for the shipped splits ``annotations/{train,dev,test}.jsonl`` of a checkout.
+    ``None`` for the shipped splits ``annotations/{train,dev,test}.jsonl``, looked up in the
+    current directory and then in the source checkout the package runs from.
     ``meta`` is kept as a JSON string (its keys vary between records).
     """
     from datasets import Dataset, DatasetDict
 
     if files is None:
-        root = Path(__file__).resolve().parents[2] / "annotations"
-        files = {split: root / f"{split}.jsonl" for split in ("train", "dev", "test")}
+        files = _shipped_splits()
     if isinstance(files, Mapping):
         return DatasetDict({split: Dataset.from_dict(_rows(p), features=_features()) for split, p in files.items()})
     return Dataset.from_dict(_rows(files), features=_features())

@@ -61,6 +61,9 @@ class Trainer:
     def __init__(self, cfg: TrainConfig):
         from accelerate import Accelerator
         from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # per-file "Loading weights" / "Writing model shards" bars
 
         self.cfg = cfg
         mp = cfg.precision
