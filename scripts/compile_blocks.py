@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from zhcausal.errors import ZhcausalError  # noqa: E402  (torch-free)
 
 SPAN_RE = re.compile(r"^(CAUSE|EFFECT|ACTOR)\s+(\S+)\s*:\s?(.*?)(?:\s+@(\d+))?\s*$")
 REL_RE = re.compile(r"^(CAUSES|ACTOR_OF)\s+(\S+)\s+(\S+)\s*$")
 
 
-class BlockError(ValueError):
+class BlockError(ZhcausalError, ValueError):
     pass
 
 

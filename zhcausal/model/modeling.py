@@ -61,7 +61,18 @@ class CausalModel(PreTrainedModel):
     @classmethod
     def from_encoder(cls, name_or_path: str, **config_kwargs) -> "CausalModel":
         """A new model around a pretrained encoder (Hub id or local directory); heads randomly initialised."""
-        pretrained = AutoModel.from_pretrained(name_or_path)
+        try:
+            pretrained = AutoModel.from_pretrained(name_or_path)
+        except (OSError, ValueError, KeyError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelLoadError(f"base model {name_or_path!r} is not a loadable encoder ({first}); give a Hub id "
+                                 f"or a local directory holding config.json, weights and a tokenizer") from None
+        if isinstance(pretrained, CausalModel) or getattr(pretrained.config, "model_type", "") == "zhcausal":
+            raise ModelLoadError(f"base model {name_or_path!r} is a zhcausal model, not an encoder; to continue "
+                                 f"training it use `zhcausal train --resume`, or give its base encoder")
+        if not hasattr(pretrained.config, "hidden_size"):
+            raise ModelLoadError(f"base model {name_or_path!r} ({type(pretrained).__name__}) has no hidden_size: "
+                                 f"not a text encoder")
         enc_cfg = pretrained.config.to_dict()
         config = CausalConfig(encoder_config=enc_cfg, base_model=str(name_or_path), **config_kwargs)
         model = cls(config)

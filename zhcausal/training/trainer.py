@@ -57,6 +57,21 @@ def _atomic_dir_write(target: Path, write) -> None:
     marker.unlink()
 
 
+def check_records(cfg: TrainConfig, train: list[Record], dev: list[Record], log) -> None:
+    """Refuse a training file with nothing to learn; warn when dev repeats training texts."""
+    if not train:
+        raise UserError(f"{cfg.train_file}: no records to train on; give a contract JSONL file with at least one record")
+    if not any(r.relations for r in train):
+        raise UserError(f"{cfg.train_file}: none of the {len(train)} records holds a relation, so there is nothing "
+                        f"to learn; annotate some causal statements first")
+    if cfg.dev_file and not dev:
+        raise UserError(f"{cfg.dev_file}: the dev file holds no records; give a non-empty dev file or leave out --dev")
+    shared = {r.text for r in train} & {r.text for r in dev}
+    if shared:
+        log(f"warning: {len(shared)} of {len(dev)} dev text(s) also occur in {cfg.train_file}: every dev score "
+            f"(and the checkpoint and thresholds chosen on it) is inflated; take them out of one of the files")
+
+
 class Trainer:
     def __init__(self, cfg: TrainConfig):
         from accelerate import Accelerator
@@ -76,13 +91,18 @@ class Trainer:
         self.ckpt = self.out / "checkpoints" / "last"
         self.train_records = read_records(cfg.train_file)
         self.dev_records = read_records(cfg.dev_file) if cfg.dev_file else []
+        check_records(cfg, self.train_records, self.dev_records, self.log)
         base = resolve_base_model(cfg.base_model)
         if cfg.resume and (self.ckpt / "config.json").is_file():
             self.model = CausalModel.from_pretrained(str(self.ckpt))
         else:
             self.model = CausalModel.from_encoder(base, max_seq_length=cfg.max_seq_length)
             self.model.config.base_model = cfg.base_model
-        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(base)
+        except (OSError, ValueError, KeyError) as exc:
+            raise UserError(f"base model {cfg.base_model!r} has no usable tokenizer ({str(exc).strip()[:120]}); "
+                            f"give an encoder directory or Hub id that ships one") from None
         self.issues: list = []
         self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues,
                                       add_sentence_views=cfg.sentence_views)
