@@ -3,11 +3,14 @@
     python scripts/build_corpus.py            # rebuild annotations/{seed,train,dev,test}.jsonl
     python scripts/build_corpus.py --check    # rebuild in memory and fail if the files differ
 
-Steps: compile every ``annotations/authoring/*.txt`` block file (offsets computed by code),
-check seed texts against ``../shared/seeds/statements.txt`` when it is there, validate
-everything against the contract, measure near-duplicates (character-bigram Jaccard; pairs
-above --max-sim are reported and the later record dropped), then split seeded and stratified
-by (source, industry, causal) about 80/10/10, with a quarter of the seeds in test.
+Steps: compile every ``annotations/authoring/*.txt`` block file and the real-pool files
+``annotations/authoring/real/real-*.txt`` (offsets computed by code), check seed texts against
+``../shared/seeds/statements.txt`` when it is there, validate everything against the contract,
+measure near-duplicates (character-bigram Jaccard; pairs above --max-sim are reported and the
+later record dropped), then split seeded and stratified. The authored part: by (source, industry,
+causal) about 80/10/10, a quarter of the seeds in test. The real part (``meta.origin ==
+"real-pool"``), split on its own so the authored splits stay as they were: by (source, genre,
+causal) about 75/10/15.
 """
 from __future__ import annotations
 
@@ -44,18 +47,24 @@ def near_duplicates(texts: list[str], top: int = 10):
     return [(float(sim[iu][k]), int(iu[0][k]), int(iu[1][k])) for k in order], sim
 
 
-def split(records: list[dict], seed: int) -> dict[str, list[dict]]:
+def split(records: list[dict], seed: int, real: bool = False) -> dict[str, list[dict]]:
     rng = random.Random(seed)
     strata = defaultdict(list)
     for r in records:
         causal = bool(r["relations"])
-        strata[(r["meta"].get("source"), r["meta"].get("industry"), causal)].append(r)
+        second = r["meta"].get("genre") if real else r["meta"].get("industry")
+        strata[(r["meta"].get("source"), second, causal)].append(r)
     out = {"train": [], "dev": [], "test": []}
     carry = {"dev": 0.0, "test": 0.0}
     for key in sorted(strata, key=str):
         group = strata[key]
         rng.shuffle(group)
-        shares = {"test": 0.25, "dev": 0.1} if key[0] == "seed" else {"test": 0.1, "dev": 0.1}
+        if key[0] == "seed":
+            shares = {"test": 0.25, "dev": 0.1}
+        elif real:
+            shares = {"test": 0.15, "dev": 0.1}
+        else:
+            shares = {"test": 0.1, "dev": 0.1}
         n_take = {}
         for name, share in shares.items():  # carry fractions across strata so totals stay on target
             want = len(group) * share + carry[name]
@@ -73,7 +82,7 @@ def split(records: list[dict], seed: int) -> dict[str, list[dict]]:
 
 def build(max_sim: float, seed: int) -> tuple[dict[str, list[dict]], list[str]]:
     log, records, errors = [], [], 0
-    files = sorted((ANN / "authoring").glob("*.txt"))
+    files = sorted((ANN / "authoring").glob("*.txt")) + sorted((ANN / "authoring" / "real").glob("real-*.txt"))
     for path in files:
         for block in read_blocks(str(path)):
             try:
@@ -113,11 +122,18 @@ def build(max_sim: float, seed: int) -> tuple[dict[str, list[dict]], list[str]]:
     for s, i, j in pairs[:10]:
         log.append(f"  {s:.3f}  {records[i]['id']} | {records[j]['id']}")
     kept = [r for k, r in enumerate(records) if k not in drop]
-    splits = split(kept, seed)
+    is_real = lambda r: r["meta"].get("origin") == "real-pool"  # noqa: E731
+    splits = split([r for r in kept if not is_real(r)], seed)
+    real_splits = split([r for r in kept if is_real(r)], seed, real=True)
+    for name in splits:
+        splits[name] = sorted(splits[name] + real_splits[name], key=lambda r: r["id"])
     splits["seed"] = sorted(seeds, key=lambda r: r["id"])
     for name in ("train", "dev", "test"):
         n_seed = sum(r["meta"].get("source") == "seed" for r in splits[name])
-        log.append(f"{name}: {len(splits[name])} records ({n_seed} seed)")
+        n_real = sum(is_real(r) for r in splits[name])
+        n_real_causal = sum(is_real(r) and bool(r["relations"]) for r in splits[name])
+        log.append(f"{name}: {len(splits[name])} records ({n_seed} seed, {n_real} real-pool of which "
+                   f"{n_real_causal} causal)")
     return splits, log
 
 

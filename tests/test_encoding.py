@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from zhcausal.data.schema import Record, Span
@@ -104,8 +105,8 @@ def test_decode_chain_middle_link():
 
 
 def test_sentence_split_keeps_enumerations_and_cuts_long_runs():
-    text = "收入增长。主要原因：一是销量增加；二是价格上涨。"
-    assert [text[a:b] for a, b in split_sentences(text)] == ["收入增长。", "主要原因：一是销量增加；二是价格上涨。"]
+    text = "公司召开股东大会。主要议题：一是利润分配；二是董事换届。"
+    assert [text[a:b] for a, b in split_sentences(text)] == ["公司召开股东大会。", "主要议题：一是利润分配；二是董事换届。"]
     long = "字" * 1_000_000
     parts = split_sentences(long)
     assert parts[0] == (0, 400) and parts[-1][1] == len(long) and all(b - a <= 400 for a, b in parts)
@@ -136,3 +137,32 @@ def test_decode_never_links_a_span_to_itself():
     s, h, t = _logits(5, [(0, 1, 2), (1, 1, 2)], [(0, 1, 1)], [(0, 2, 2)])
     spans, rels = decode_window(s, h, t, starts, ends, LABELS, RELS, 0.5, 0.5)
     assert len(spans) == 2 and rels == {}
+
+
+@pytest.mark.parametrize("text,parts", [
+    ("收入增长。主要原因：一是销量增加；二是价格上涨。", ["收入增长。主要原因：一是销量增加；二是价格上涨。"]),
+    ("营业收入下降12%。主要系原材料价格上涨所致。公司召开股东大会。",
+     ["营业收入下降12%。主要系原材料价格上涨所致。", "公司召开股东大会。"]),
+    ("净利润增长。这一变化主要系补贴增加所致。", ["净利润增长。这一变化主要系补贴增加所致。"]),
+    ("钢价上涨。受此影响，公司利润下降。", ["钢价上涨。受此影响，公司利润下降。"]),
+    ("公司成立于1990年。主要产品为钢材。", ["公司成立于1990年。", "主要产品为钢材。"]),
+    ("收入增长。\n主要系销量增加。", ["收入增长。", "主要系销量增加。"]),  # a line break always ends one
+])
+def test_a_sentence_that_frames_the_one_before_stays_with_it(text, parts):
+    """The contract lets a link cross 。 only into a causal frame about the sentence before: keep them together."""
+    assert [text[a:b] for a, b in split_sentences(text)] == parts
+
+
+def test_shaky_pair_score_does_not_throw_away_two_confident_spans():
+    text = "供应偏紧导致价格上涨，而供应增加导致价格下降"
+    c1, e1 = RawSpan("CAUSE", 0, 4), RawSpan("EFFECT", 6, 10)
+    c2, e2 = RawSpan("CAUSE", 12, 16), RawSpan("EFFECT", 18, 22)
+    spans = {c1: 0.99, e1: 0.99, c2: 0.95, e2: 0.95}
+    rels = {("CAUSES", c1, e1): 0.46, ("CAUSES", c2, e2): 0.9, ("CAUSES", c1, e2): 0.3}
+    # pairing off: decode_window returns only the links over the threshold, and the first link is lost
+    strict = finalize("p", text, spans, {k: v for k, v in rels.items() if v > 0.6}, relation_threshold=0.6)
+    assert [s.text for s in strict.spans] == ["供应增加", "价格下降"]
+    paired = finalize("p", text, spans, rels, relation_threshold=0.6)  # pairing on (all links over 0.2, say)
+    by_id = paired.span_by_id()
+    links = {(by_id[r.head].text, by_id[r.tail].text) for r in paired.relations}
+    assert links == {("供应偏紧", "价格上涨"), ("供应增加", "价格下降")}  # c1 -> e2 is not added: e2 is linked

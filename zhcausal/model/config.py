@@ -18,6 +18,8 @@ class CausalConfig(PretrainedConfig):
         head_size: width of the GlobalPointer query/key projections.
         max_span_tokens: spans longer than this many tokens are never predicted.
         span_threshold / relation_threshold: decoding thresholds on probabilities.
+        pair_threshold: a CAUSES link scoring under ``relation_threshold`` but above this is kept
+            when it pairs a CAUSE and an EFFECT that have no other link (1.0: off; tuned on dev).
         max_seq_length: tokens per window (special tokens included); longer text is windowed.
         window_overlap: tokens shared by neighbouring windows.
         pre_split_chars: tokenize character by character (exact offsets for Chinese
@@ -36,6 +38,7 @@ class CausalConfig(PretrainedConfig):
         max_span_tokens: int = 256,
         span_threshold: float = 0.5,
         relation_threshold: float = 0.5,
+        pair_threshold: float = 1.0,
         max_seq_length: int = 512,
         window_overlap: int = 128,
         pre_split_chars: bool = True,
@@ -50,6 +53,7 @@ class CausalConfig(PretrainedConfig):
         self.max_span_tokens = max_span_tokens
         self.span_threshold = span_threshold
         self.relation_threshold = relation_threshold
+        self.pair_threshold = pair_threshold
         self.max_seq_length = max_seq_length
         self.window_overlap = window_overlap
         self.pre_split_chars = pre_split_chars

@@ -53,8 +53,11 @@ MAX_SPANS_PER_LABEL = 64  # per window: a safety cap against degenerate (e.g. un
 def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_logits: torch.Tensor,
                   char_starts: list[int], char_ends: list[int], span_labels: list[str],
                   relation_labels: list[str], span_threshold: float, relation_threshold: float,
-                  text: str | None = None):
-    """Decode one window. Returns ``(spans, relations)``: ``{RawSpan: score}`` and ``{(label, RawSpan, RawSpan): score}``."""
+                  text: str | None = None, pair_threshold: float = 1.0):
+    """Decode one window. Returns ``(spans, relations)``: ``{RawSpan: score}`` and ``{(label, RawSpan, RawSpan): score}``.
+
+    Relations scoring above ``min(relation_threshold, pair_threshold)`` are returned; :func:`finalize`
+    keeps those under ``relation_threshold`` only to pair two spans that would otherwise be left alone."""
     n = len(char_starts)
     span_logits = span_logits[:, :n, :n].float()
     special = torch.tensor([c < 0 for c in char_starts])
@@ -95,7 +98,7 @@ def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_log
             ts = torch.tensor([tok_of[s][0] for s in tails])
             te = torch.tensor([tok_of[s][1] for s in tails])
             score = torch.minimum(hp[k][hs[:, None], ts[None, :]], tp[k][he[:, None], te[None, :]])
-            for a, b in (score > relation_threshold).nonzero().tolist():
+            for a, b in (score > min(relation_threshold, pair_threshold)).nonzero().tolist():
                 h, t = heads[a], tails[b]
                 if (h.start, h.end) != (t.start, t.end):  # a clause never causes itself
                     rels[(rel, h, t)] = score[a, b].item()
@@ -106,13 +109,27 @@ def _overlap(a: RawSpan, b: RawSpan) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _pair_orphans(rels: dict, relation_threshold: float) -> dict:
+    """Relations at or above the threshold, plus the best sub-threshold CAUSES link of each pair of
+    spans that take part in no CAUSES link at all (a confident CAUSE and EFFECT are not thrown
+    away because their pair score is shaky: real text with several links per sentence)."""
+    strong = {k: v for k, v in rels.items() if v > relation_threshold}
+    linked = {x for (lab, h, t) in strong if lab == "CAUSES" for x in (h, t)}
+    for (lab, h, t), v in sorted(rels.items(), key=lambda kv: -kv[1]):
+        if lab == "CAUSES" and v <= relation_threshold and h not in linked and t not in linked:
+            strong[(lab, h, t)] = v
+            linked |= {h, t}
+    return strong
+
+
 def finalize(record_id: str, text: str, spans: dict[RawSpan, float],
-             rels: dict[tuple[str, RawSpan, RawSpan], float]) -> Record:
+             rels: dict[tuple[str, RawSpan, RawSpan], float], relation_threshold: float = 0.0) -> Record:
     """Make a contract-valid record from merged raw predictions.
 
     Overlaps the contract forbids are resolved greedily by score (CAUSE/EFFECT may coincide
     exactly: a chain's middle link; ACTOR may nest in CAUSE/EFFECT). Relations must respect
-    the types; spans that take part in no relation are dropped, as the contract asks.
+    the types; spans that take part in no relation are dropped, as the contract asks. Relations
+    under ``relation_threshold`` only survive to pair otherwise unlinked spans (:func:`_pair_orphans`).
     """
     kept: list[RawSpan] = []
     for s in sorted(spans, key=lambda s: -spans[s]):
@@ -135,6 +152,7 @@ def finalize(record_id: str, text: str, spans: dict[RawSpan, float],
             kept.append(s)
     kept_set = set(kept)
     rels = {k: v for k, v in rels.items() if k[1] in kept_set and k[2] in kept_set}
+    rels = _pair_orphans(rels, relation_threshold)
     causes = {k: v for k, v in rels.items() if k[0] == "CAUSES"}
     in_causes = {k[1] for k in causes} | {k[2] for k in causes}
     cause_effect = {s for s in kept if s.label in ("CAUSE", "EFFECT") and s in in_causes}

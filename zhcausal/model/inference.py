@@ -30,12 +30,15 @@ class Sentence:
     prediction: Record
 
 
-def _thresholds(config, threshold) -> tuple[float, float]:
+def _thresholds(config, threshold) -> tuple[float, float, float]:
+    """``(span, relation, pair)`` thresholds: the checkpoint's, one override for span and relation
+    (pairing keeps the checkpoint's), or an explicit tuple of two or three."""
+    pair = getattr(config, "pair_threshold", 1.0)
     if isinstance(threshold, tuple):
-        return threshold
+        return threshold if len(threshold) == 3 else (*threshold, pair)
     if threshold is None:
-        return config.span_threshold, config.relation_threshold
-    return threshold, threshold
+        return config.span_threshold, config.relation_threshold, pair
+    return threshold, threshold, pair
 
 
 @torch.inference_mode()
@@ -45,7 +48,7 @@ def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32
     """One record per piece of text (offsets into the piece); a piece longer than the encoder's
     limit is read in overlapping windows whose predictions are merged."""
     cfg = model.config
-    s_thr, r_thr = _thresholds(cfg, threshold)
+    s_thr, r_thr, p_thr = _thresholds(cfg, threshold)
     device = next(model.parameters()).device
     items = [(pi, w) for pi, tok in enumerate(tokenize_batch(tokenizer, list(pieces), cfg.pre_split_chars))
              for w in framed_windows(tok, cfg.max_seq_length, cfg.window_overlap,
@@ -62,13 +65,13 @@ def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32
             logits = [x.float().cpu() for x in (out.span_logits, out.head_logits, out.tail_logits)]
             for r, (pi, w) in enumerate(chunk):
                 spans, rels = decode_window(logits[0][r], logits[1][r], logits[2][r], w.char_starts, w.char_ends,
-                                            cfg.span_labels, cfg.relation_labels, s_thr, r_thr, pieces[pi])
+                                            cfg.span_labels, cfg.relation_labels, s_thr, r_thr, pieces[pi], p_thr)
                 for key, v in spans.items():
                     merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
                 for key, v in rels.items():
                     merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
             bar.update(len(chunk))
-    return [finalize(str(i), p, s, r) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
+    return [finalize(str(i), p, s, r, r_thr) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
 
 
 def predict_sentences(model, tokenizer, texts: Sequence[str], batch_size: int = 32,

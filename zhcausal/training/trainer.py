@@ -143,7 +143,7 @@ class Trainer:
         ])
 
     def evaluate(self, records: list[Record], model: CausalModel | None = None,
-                 threshold: tuple[float, float] | None = None) -> tuple[dict, list[Record]]:
+                 threshold: tuple[float, ...] | None = None) -> tuple[dict, list[Record]]:
         model = (model or self.accelerator.unwrap_model(self.model)).eval()
         with self.accelerator.autocast():
             sents = predict_sentences(model, self.tokenizer, [r.text for r in records], self.cfg.eval_batch_size,
@@ -152,26 +152,39 @@ class Trainer:
         model.train()
         return evaluate_records(preds, records), preds
 
+    #: candidate values per decoding threshold, searched one coordinate at a time
+    THRESHOLD_GRID = {"span": (0.3, 0.4, 0.6), "relation": (0.3, 0.4, 0.6), "pair": (0.3, 0.2, 0.1)}
+
     def tune_thresholds(self, state: dict) -> None:
-        """Pick the span and relation thresholds of the best checkpoint on dev (coordinate search on
-        CAUSES strict F1, ties to the default 0.5) and store them in its config."""
+        """Pick the span, relation and orphan-pairing thresholds of the best checkpoint on dev
+        (coordinate search on CAUSES strict F1, ties to the defaults 0.5 / 0.5 / off) and store them in
+        its config."""
         if not self.dev_records or self.cfg.no_tune_thresholds:
             return
         best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device)
-        grid = (0.3, 0.4, 0.6)
-        score = lambda th: headline(self.evaluate(self.dev_records, best, th)[0])  # noqa: E731
-        span_t, rel_t = 0.5, 0.5
-        base = top = score((span_t, rel_t))
-        for which in ("span", "rel"):
-            for t in grid:
-                cand = (t, rel_t) if which == "span" else (span_t, t)
-                s = score(cand)
+        cache: dict[tuple, tuple[dict, list]] = {}
+
+        def run(th: dict) -> tuple[dict, list]:
+            key = (th["span"], th["relation"], th["pair"])
+            if key not in cache:
+                cache[key] = self.evaluate(self.dev_records, best, key)
+            return cache[key]
+
+        chosen = {"span": 0.5, "relation": 0.5, "pair": 1.0}
+        base = top = headline(run(chosen)[0])
+        for which, values in self.THRESHOLD_GRID.items():
+            for v in values:
+                cand = {**chosen, which: v}
+                s = headline(run(cand)[0])
                 if s > top + 1e-9:
-                    top, (span_t, rel_t) = s, cand
-        result, _ = self.evaluate(self.dev_records, best, (span_t, rel_t))
-        best.config.span_threshold, best.config.relation_threshold = span_t, rel_t
-        state.update(span_threshold=span_t, relation_threshold=rel_t, best_dev=result, best_score=headline(result))
-        self.log(f"thresholds tuned on dev: span {span_t}, relation {rel_t} (CAUSES strict F1 {base:.4f} -> {top:.4f})")
+                    top, chosen = s, cand
+        result, _ = run(chosen)
+        best.config.span_threshold, best.config.relation_threshold = chosen["span"], chosen["relation"]
+        best.config.pair_threshold = chosen["pair"]
+        state.update(span_threshold=chosen["span"], relation_threshold=chosen["relation"],
+                     pair_threshold=chosen["pair"], best_dev=result, best_score=headline(result))
+        self.log(f"thresholds tuned on dev: span {chosen['span']}, relation {chosen['relation']}, "
+                 f"pairing {'off' if chosen['pair'] >= 1 else chosen['pair']} (CAUSES strict F1 {base:.4f} -> {top:.4f})")
         if self.accelerator.is_main_process:
             _atomic_dir_write(self.out, lambda d: (best.save_pretrained(d, safe_serialization=True),
                                                    (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")))
