@@ -72,7 +72,8 @@ class PredictJob:
 
     def records_for(self, docs: list[Document]) -> tuple[list[list], int]:
         """The output records of each document and the number of sentences read."""
-        sents = self.extractor.predict_sentences([d.text for d in docs], self.batch_size, self.threshold)
+        sents = self.extractor.predict_sentences([d.text for d in docs], self.batch_size, self.threshold,
+                                                 show_progress=self.progress)
         out = []
         for d, doc_sents in zip(docs, sents):
             if d.from_jsonl:  # one record per input line, offsets into its text

@@ -57,9 +57,8 @@ def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32
     merged_spans: list[dict] = [{} for _ in pieces]
     merged_rels: list[dict] = [{} for _ in pieces]
     pad = tokenizer.pad_token_id or 0
-    with tqdm(total=len(order), desc="predict", unit="win", disable=not show_progress, leave=False) as bar:
-        for k in range(0, len(order), batch_size):
-            chunk = [items[i] for i in order[k:k + batch_size]]
+    with tqdm(total=len(order), desc="windows", unit="win", disable=not show_progress, leave=False) as bar:
+        for chunk in _batches([items[i] for i in order], batch_size):
             input_ids, mask = pad_batch([w.input_ids for _, w in chunk], pad)
             out = model(input_ids=input_ids.to(device), attention_mask=mask.to(device))
             logits = [x.float().cpu() for x in (out.span_logits, out.head_logits, out.tail_logits)]
@@ -72,6 +71,23 @@ def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32
                     merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
             bar.update(len(chunk))
     return [finalize(str(i), p, s, r, r_thr) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
+
+
+#: token pairs per batch (batch × width²): the span and relation heads score every pair, so long
+#: windows go in smaller batches and memory stays bounded whatever the input
+PAIR_BUDGET = 32 * 160 * 160
+
+
+def _batches(items: list, batch_size: int) -> list[list]:
+    """Consecutive batches of length-sorted windows, at most ``batch_size`` and ``PAIR_BUDGET``."""
+    out, cur = [], []
+    for item in items:
+        width = len(item[1].input_ids)
+        if cur and (len(cur) >= batch_size or (len(cur) + 1) * width * width > PAIR_BUDGET):
+            out.append(cur)
+            cur = []
+        cur.append(item)
+    return out + ([cur] if cur else [])
 
 
 def predict_sentences(model, tokenizer, texts: Sequence[str], batch_size: int = 32,
