@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal, overload
 
 from .data.schema import Record
+from .errors import UserError
 from .model import CausalConfig, CausalModel
 from .model.inference import Sentence, merge_sentences, predict_sentences, sentence_in_document
-from .model.runtime import check_model_dir, default_precision, place_model, resolve_device
+from .model.onnx_backend import ONNX_FILES, OnnxCausalModel, in_memory, load_onnx, onnx_precision, onnxruntime_available
+from .model.runtime import check_model_dir, cpu_has_fast_bf16, default_precision, place_model, resolve_device
 
 Precision = Literal["auto", "fp32", "bf16", "int8"]
+Backend = Literal["auto", "torch", "onnx"]
 Threshold = float | tuple[float, float] | None
 
 
@@ -28,32 +32,54 @@ class CausalExtractor:
     """Extract CAUSE / EFFECT / ACTOR spans and CAUSES / ACTOR_OF relations from Chinese text.
 
     Args:
-        model: a :class:`CausalModel`.
+        model: a :class:`CausalModel` (or an :class:`~zhcausal.model.onnx_backend.OnnxCausalModel`).
         tokenizer: its tokenizer.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` or ``"auto"``.
         precision: ``"fp32"``, ``"bf16"`` (bfloat16 weights and activations), ``"int8"`` (dynamic
             quantisation of the linear layers, CPU only) or ``"auto"`` (the fastest one that keeps
             accuracy on this machine).
+        backend: ``"torch"``, ``"onnx"`` (onnxruntime on the CPU, fp32 or int8; ``pip install
+            'zhcausal[onnx]'``) or ``"auto"``: onnx for an exported model on a CPU without fast bf16
+            (see :meth:`from_pretrained`), torch otherwise.
     """
 
-    def __init__(self, model: CausalModel, tokenizer, device: str = "auto", precision: Precision = "auto"):
-        self.device = resolve_device(device)
-        self.precision = default_precision(self.device) if precision == "auto" else precision
-        self.model = place_model(model, self.device, self.precision)
+    def __init__(self, model: CausalModel | OnnxCausalModel, tokenizer, device: str = "auto",
+                 precision: Precision = "auto", backend: Backend = "auto"):
+        if backend not in ("auto", "torch", "onnx"):
+            raise UserError(f"unknown backend {backend!r}; choose torch, onnx or auto")
+        if isinstance(model, OnnxCausalModel) or backend == "onnx":
+            self.device, self.backend, self.precision = _onnx_device(device), "onnx", onnx_precision(precision)
+            self.model = model if isinstance(model, OnnxCausalModel) else in_memory(model, self.precision)
+        else:
+            self.device, self.backend = resolve_device(device), "torch"
+            self.precision = default_precision(self.device) if precision == "auto" else precision
+            self.model = place_model(model, self.device, self.precision)
         self.tokenizer = tokenizer
         self.config: CausalConfig = model.config
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike, device: str = "auto", precision: Precision = "auto") -> "CausalExtractor":
-        """Load a directory written by ``zhcausal train`` (weights, config and tokenizer)."""
+    def from_pretrained(cls, path: str | os.PathLike, device: str = "auto", precision: Precision = "auto",
+                        backend: Backend = "auto") -> "CausalExtractor":
+        """Load a directory written by ``zhcausal train`` (weights, config and tokenizer).
+
+        ``backend="onnx"`` runs ``model.onnx`` (``model.int8.onnx`` for int8), exporting it beside
+        the weights first where it is missing or was exported from other weights. ``"auto"`` runs
+        the export only where it is there and current, onnxruntime is installed, the device is the
+        CPU and the CPU has no fast bf16 (fp32 or int8 as asked, auto meaning fp32); else torch."""
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         check_model_dir(path)
         hf_logging.disable_progress_bar()
-        model = CausalModel.from_pretrained(str(path))
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tokenizer, device=device, precision=precision)
+        if backend == "onnx":
+            _onnx_device(device)
+        if backend == "onnx" or (backend == "auto" and _onnx_is_fastest(path, device, precision)):
+            onnx_model = load_onnx(path, precision, export=backend == "onnx")
+            if onnx_model is not None:
+                return cls(onnx_model, tokenizer, device=device, precision=precision, backend="onnx")
+        model = CausalModel.from_pretrained(str(path))
+        return cls(model, tokenizer, device=device, precision=precision, backend="torch")
 
     @overload
     def predict(self, texts: str, **kw) -> Record: ...
@@ -117,3 +143,18 @@ class CausalExtractor:
         for p, g in zip(preds, records):
             p.meta = dict(g.meta)
         return preds
+
+
+def _onnx_is_fastest(path: str | os.PathLike, device: str, precision: str) -> bool:
+    """``backend="auto"``: whether the export beside the weights is the path to take on this machine."""
+    if precision == "bf16" or device not in ("auto", "cpu") or resolve_device(device).type != "cpu":
+        return False
+    if cpu_has_fast_bf16() or not onnxruntime_available():
+        return False
+    return (Path(path) / ONNX_FILES[onnx_precision(precision)]).is_file()
+
+
+def _onnx_device(device: str):
+    if device not in ("auto", "cpu"):
+        raise UserError(f"the onnx backend runs on the CPU, not {device!r}; use --backend torch there")
+    return resolve_device("cpu")

@@ -12,7 +12,8 @@ def run(args) -> int:
     from ..training.metrics import evaluate_records, format_report, seqeval_report
 
     slices = {spec: record_filter(spec) for spec in ["all"] + (args.slice or [])}
-    ext = CausalExtractor.from_pretrained(args.model, device=args.device, precision=args.precision)
+    ext = CausalExtractor.from_pretrained(args.model, device=args.device, precision=args.precision,
+                                         backend=args.backend)
     golds = read_records(args.file)
     preds = ext.predict_records(golds, batch_size=args.batch_size, threshold=args.threshold)
     report = {}
@@ -23,7 +24,7 @@ def run(args) -> int:
             continue
         res = evaluate_records([p for p, _ in pairs], [g for _, g in pairs])
         report[name] = res
-        print(format_report(res, f"== {args.file} [{name}] precision={ext.precision}"))
+        print(format_report(res, f"== {args.file} [{name}] precision={ext.precision} backend={ext.backend}"))
         print()
     print("token tags (seqeval, character level, one layer per label):")
     print(seqeval_report(preds, golds))
@@ -45,6 +46,8 @@ def register(sub) -> None:
                    help="also report a slice: hard, or KEY=VALUE on meta (source=seed, phenomena=frame)")
     e.add_argument("--device", default="auto")
     e.add_argument("--precision", default="fp32", choices=["auto", "fp32", "bf16", "int8"])
+    e.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto",
+                   help="onnx: onnxruntime on the CPU (zhcausal[onnx]); auto: onnx where exported and the CPU lacks fast bf16")
     e.add_argument("--batch-size", type=int, default=32)
     e.add_argument("--threshold", type=float, help="override the model's span and relation thresholds (0-1)")
     e.set_defaults(func=run)

@@ -79,20 +79,24 @@ def format_stats(st: dict) -> str:
 
 
 def record_filter(spec: str):
-    """A predicate on records from a slice spec: ``all``, ``hard``, or ``KEY=VALUE`` on meta
-    (a list-valued meta field matches when it contains VALUE: ``phenomena=frame``)."""
+    """A predicate on records from a slice spec: ``all``, ``hard``, ``KEY=VALUE`` or ``KEY!=VALUE`` on
+    meta (a list-valued meta field matches when it contains VALUE: ``phenomena=frame``)."""
     if spec == "all":
         return lambda r: True
     if spec == "hard":
         return is_hard
     key, sep, value = spec.partition("=")
-    if not sep:
+    negate = key.endswith("!")
+    key = key.rstrip("!")
+    if not sep or not key:
         from ..errors import UserError
 
-        raise UserError(f"slice {spec!r}: expected all, hard or KEY=VALUE (e.g. source=seed, genre=news)")
+        raise UserError(f"slice {spec!r}: expected all, hard, KEY=VALUE or KEY!=VALUE (e.g. source=seed, "
+                        f"genre=news, origin!=real-pool)")
 
     def keep(r: Record) -> bool:
         v = r.meta.get(key)
-        return value in v if isinstance(v, list) else str(v) == value
+        hit = value in v if isinstance(v, list) else str(v) == value
+        return hit != negate
 
     return keep

@@ -7,7 +7,7 @@ output into the records they return. Nothing here mutates its input.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from ..data.schema import Record, Relation, Span
 from ..sentences import split_sentences
 from .decoding import decode_window, finalize
-from .encoding import framed_windows, pad_batch, tokenize_batch
+from .encoding import Window, framed_windows, pad_batch, tokenize_batch
 
 
 
@@ -41,21 +41,25 @@ def _thresholds(config, threshold) -> tuple[float, float, float]:
     return threshold, threshold, pair
 
 
+def _device(model) -> torch.device:
+    """Where the model's inputs go: its first parameter's device, or the ``device`` of a model without
+    parameters (an onnxruntime session, :class:`~zhcausal.model.onnx_backend.OnnxCausalModel`)."""
+    params = getattr(model, "parameters", None)
+    return next(params()).device if params is not None else model.device
+
+
 @torch.inference_mode()
-def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
-                   threshold: float | tuple[float, float] | None = None,
-                   show_progress: bool = False) -> list[Record]:
-    """One record per piece of text (offsets into the piece); a piece longer than the encoder's
-    limit is read in overlapping windows whose predictions are merged."""
+def window_logits(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
+                  show_progress: bool = False) -> Iterator[tuple[int, Window, torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """The model's span, head and tail logits (float32, CPU) of every window of every piece, in
+    batches of length-sorted windows, yielded window by window (nothing is kept: memory stays
+    bounded). Keep them in a list to decode them at several thresholds (threshold tuning)."""
     cfg = model.config
-    s_thr, r_thr, p_thr = _thresholds(cfg, threshold)
-    device = next(model.parameters()).device
+    device = _device(model)
     items = [(pi, w) for pi, tok in enumerate(tokenize_batch(tokenizer, list(pieces), cfg.pre_split_chars))
              for w in framed_windows(tok, cfg.max_seq_length, cfg.window_overlap,
                                      tokenizer.cls_token_id, tokenizer.sep_token_id) if len(w.input_ids) > 2]
     order = sorted(range(len(items)), key=lambda k: len(items[k][1].input_ids))  # less padding
-    merged_spans: list[dict] = [{} for _ in pieces]
-    merged_rels: list[dict] = [{} for _ in pieces]
     pad = tokenizer.pad_token_id or 0
     with tqdm(total=len(order), desc="windows", unit="win", disable=not show_progress, leave=False) as bar:
         for chunk in _batches([items[i] for i in order], batch_size):
@@ -63,14 +67,34 @@ def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32
             out = model(input_ids=input_ids.to(device), attention_mask=mask.to(device))
             logits = [x.float().cpu() for x in (out.span_logits, out.head_logits, out.tail_logits)]
             for r, (pi, w) in enumerate(chunk):
-                spans, rels = decode_window(logits[0][r], logits[1][r], logits[2][r], w.char_starts, w.char_ends,
-                                            cfg.span_labels, cfg.relation_labels, s_thr, r_thr, pieces[pi], p_thr)
-                for key, v in spans.items():
-                    merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
-                for key, v in rels.items():
-                    merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
+                n = len(w.input_ids)
+                yield pi, w, logits[0][r, :, :n, :n], logits[1][r, :, :n, :n], logits[2][r, :, :n, :n]
             bar.update(len(chunk))
+
+
+def decode_pieces(config, pieces: Sequence[str], scored: Iterable, threshold=None) -> list[Record]:
+    """Decode window logits (from :func:`window_logits`) into one record per piece, merging the
+    windows of a piece (the best score of each span and relation wins)."""
+    s_thr, r_thr, p_thr = _thresholds(config, threshold)
+    merged_spans: list[dict] = [{} for _ in pieces]
+    merged_rels: list[dict] = [{} for _ in pieces]
+    for pi, w, span_l, head_l, tail_l in scored:
+        spans, rels = decode_window(span_l, head_l, tail_l, w.char_starts, w.char_ends, config.span_labels,
+                                    config.relation_labels, s_thr, r_thr, pieces[pi], p_thr)
+        for key, v in spans.items():
+            merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
+        for key, v in rels.items():
+            merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
     return [finalize(str(i), p, s, r, r_thr) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
+
+
+def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
+                   threshold: float | tuple[float, ...] | None = None,
+                   show_progress: bool = False) -> list[Record]:
+    """One record per piece of text (offsets into the piece); a piece longer than the encoder's
+    limit is read in overlapping windows whose predictions are merged."""
+    return decode_pieces(model.config, pieces, window_logits(model, tokenizer, pieces, batch_size, show_progress),
+                         threshold)
 
 
 #: token pairs per batch (batch × width²): the span and relation heads score every pair, so long
@@ -90,18 +114,28 @@ def _batches(items: list, batch_size: int) -> list[list]:
     return out + ([cur] if cur else [])
 
 
-def predict_sentences(model, tokenizer, texts: Sequence[str], batch_size: int = 32,
-                      threshold: float | tuple[float, float] | None = None,
-                      show_progress: bool = False) -> list[list[Sentence]]:
-    """Split every text into sentences once, predict all sentences in shared batches, and return
-    each text's sentences in order."""
-    plan = [(t, i, a, b) for t, text in enumerate(texts) for i, (a, b) in enumerate(split_sentences(text))]
-    preds = predict_pieces(model, tokenizer, [texts[t][a:b] for t, _, a, b in plan], batch_size, threshold,
-                           show_progress)
+def sentence_plan(texts: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """``(text index, sentence index, start, end)`` for every sentence of every text."""
+    return [(t, i, a, b) for t, text in enumerate(texts) for i, (a, b) in enumerate(split_sentences(text))]
+
+
+def assemble(texts: Sequence[str], plan: list[tuple[int, int, int, int]], preds: Sequence[Record]) -> list[list[Sentence]]:
+    """Group the sentence predictions of a :func:`sentence_plan` back by text, in order."""
     out: list[list[Sentence]] = [[] for _ in texts]
     for (t, i, a, b), rec in zip(plan, preds):
         out[t].append(Sentence(i, a, b, rec))
     return out
+
+
+def predict_sentences(model, tokenizer, texts: Sequence[str], batch_size: int = 32,
+                      threshold: float | tuple[float, ...] | None = None,
+                      show_progress: bool = False) -> list[list[Sentence]]:
+    """Split every text into sentences once, predict all sentences in shared batches, and return
+    each text's sentences in order."""
+    plan = sentence_plan(texts)
+    preds = predict_pieces(model, tokenizer, [texts[t][a:b] for t, _, a, b in plan], batch_size, threshold,
+                           show_progress)
+    return assemble(texts, plan, preds)
 
 
 def _shifted(spans: Sequence[Span], offset: int, text: str, id_map: dict[str, str]) -> list[Span]:

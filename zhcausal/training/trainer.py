@@ -23,7 +23,8 @@ from ..data.schema import Record
 from ..errors import UserError
 from ..model import CausalModel
 from ..model.encoders import resolve_base_model
-from ..model.inference import merge_sentences, predict_sentences
+from ..model.inference import (assemble, decode_pieces, merge_sentences, predict_sentences, sentence_plan,
+                               window_logits)
 from ..model.runtime import INCOMPLETE, cpu_has_fast_bf16
 from .config import TrainConfig
 from .data import collate, length_grouped_batches, make_examples
@@ -161,13 +162,20 @@ class Trainer:
         its config."""
         if not self.dev_records or self.cfg.no_tune_thresholds:
             return
-        best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device)
+        best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device).eval()
+        texts = [r.text for r in self.dev_records]
+        plan = sentence_plan(texts)
+        pieces = [texts[t][a:b] for t, _, a, b in plan]
+        with self.accelerator.autocast():  # one forward pass over dev; every threshold decodes these logits
+            scored = list(window_logits(best, self.tokenizer, pieces, self.cfg.eval_batch_size))
         cache: dict[tuple, tuple[dict, list]] = {}
 
         def run(th: dict) -> tuple[dict, list]:
             key = (th["span"], th["relation"], th["pair"])
             if key not in cache:
-                cache[key] = self.evaluate(self.dev_records, best, key)
+                sents = assemble(texts, plan, decode_pieces(best.config, pieces, scored, key))
+                preds = [merge_sentences(r.id, r.text, s) for r, s in zip(self.dev_records, sents)]
+                cache[key] = evaluate_records(preds, self.dev_records), preds
             return cache[key]
 
         chosen = {"span": 0.5, "relation": 0.5, "pair": 1.0}
