@@ -3,6 +3,9 @@ and the bare encoder (the ceiling for any tagger on this encoder).
 
     python scripts/bench_predict.py --model models/zhcausal-m3e-small [--repeat 3]
 
+The onnx rows (``pip install 'zhcausal[onnx]'``) run exports written once per run into a temporary
+copy of the model directory (the export time is printed), so the model directory is left as it is.
+
 Every mode runs in its own subprocess (so peak RSS is its own) over the same sentences: the
 texts of the dev and test splits, repeated --repeat times. Accuracy (CAUSES strict F1) is on the
 dev split. Prints one Markdown table.
@@ -21,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 MODES = ["pipeline-fp32", "encoder-fp32-arrival", "encoder-bf16-arrival", "encoder-fp32-sorted", "encoder-bf16-sorted",
-         "zhcausal-fp32", "zhcausal-bf16", "zhcausal-int8"]
+         "encoder-onnx-fp32-sorted", "encoder-onnx-int8-sorted",
+         "zhcausal-fp32", "zhcausal-bf16", "zhcausal-int8", "zhcausal-onnx-fp32", "zhcausal-onnx-int8"]
 
 
 def sentences(repeat: int) -> list[str]:
@@ -31,7 +35,49 @@ def sentences(repeat: int) -> list[str]:
     return texts * repeat
 
 
-def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int) -> dict:
+def export_encoder(directory: Path) -> None:
+    """The bare encoder as ONNX for the encoder-onnx rows: encoder.onnx (fp32) and encoder.int8.onnx
+    (weight matrix products in int8, as zhcausal's own int8 export)."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    from zhcausal.model.encoders import resolve_base_model
+
+    class Hidden(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = AutoModel.from_pretrained(resolve_base_model("m3e-small")).eval()
+
+        def forward(self, input_ids, attention_mask):
+            return self.enc(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.arange(100, 132).reshape(2, 16)
+    dims = {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq", max=512)}
+    torch.onnx.export(Hidden(), (ids, torch.ones_like(ids)), str(directory / "encoder.onnx"), dynamo=True,
+                      input_names=["input_ids", "attention_mask"], dynamic_shapes={"input_ids": dims, "attention_mask": dims},
+                      external_data=False, verbose=False)
+    quantize_dynamic(str(directory / "encoder.onnx"), str(directory / "encoder.int8.onnx"), op_types_to_quantize=["MatMul"],
+                     per_channel=True, weight_type=QuantType.QInt8)
+
+
+def prepare_onnx(model_dir: str, directory: Path, modes: list[str]) -> None:
+    """A copy of the model directory with model.onnx and model.int8.onnx, and the bare encoder exported."""
+    import shutil
+
+    from zhcausal.model import CausalModel
+    from zhcausal.model.onnx_backend import export_onnx
+
+    t = time.perf_counter()
+    if any(m.startswith("zhcausal-onnx") for m in modes):
+        shutil.copytree(model_dir, directory / "model")
+        export_onnx(CausalModel.from_pretrained(str(directory / "model")), directory / "model", int8=True)
+        print(f"model exported to ONNX (fp32 + int8) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    if any(m.startswith("encoder-onnx") for m in modes):
+        export_encoder(directory)
+
+
+def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int, onnx_dir: str | None = None) -> dict:
     import torch
 
     texts = sentences(repeat)
@@ -41,7 +87,9 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int) -> dict:
         from zhcausal.data.io import read_records
         from zhcausal.training.metrics import evaluate_records
 
-        ext = CausalExtractor.from_pretrained(model_dir, precision=mode.split("-")[1], device="cpu")
+        onnx = mode.startswith("zhcausal-onnx")
+        ext = CausalExtractor.from_pretrained(str(Path(onnx_dir) / "model") if onnx else model_dir, device="cpu",
+                                              precision=mode.split("-")[-1], backend="onnx" if onnx else "torch")
         ext.predict(texts[:batch_size], batch_size=batch_size)  # warm-up
         t = time.perf_counter()
         ext.predict(texts, batch_size=batch_size)
@@ -59,6 +107,28 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int) -> dict:
         pipe(texts[:batch_size], batch_size=batch_size)
         t = time.perf_counter()
         pipe(texts, batch_size=batch_size)
+        out["seconds"] = time.perf_counter() - t
+    elif mode.startswith("encoder-onnx"):
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        from zhcausal.model.encoders import resolve_base_model
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = torch.get_num_threads()
+        name = "encoder.int8.onnx" if "int8" in mode else "encoder.onnx"
+        sess = ort.InferenceSession(str(Path(onnx_dir) / name), opts, providers=["CPUExecutionProvider"])
+        tok = AutoTokenizer.from_pretrained(resolve_base_model("m3e-small"))
+        seq = sorted(texts, key=len)
+
+        def run_onnx(items):
+            for k in range(0, len(items), batch_size):
+                enc = tok(items[k:k + batch_size], padding=True, return_tensors="np")
+                sess.run(None, {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]})
+
+        run_onnx(seq[:batch_size])
+        t = time.perf_counter()
+        run_onnx(seq)
         out["seconds"] = time.perf_counter() - t
     else:
         from transformers import AutoModel, AutoTokenizer
@@ -95,23 +165,32 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--modes", nargs="*", default=MODES)
     ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--onnx-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_mode(args.one, args.model, args.repeat, args.batch_size)))
+        print(json.dumps(run_mode(args.one, args.model, args.repeat, args.batch_size, args.onnx_dir)))
         return 0
+    import tempfile
+
     import torch
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU capability {torch.backends.cpu.get_cpu_capability()}")
+    from zhcausal.model.runtime import cpu_has_fast_bf16
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+          f"fast bf16 {'yes' if cpu_has_fast_bf16() else 'no'} ({cpu_name()})")
+    onnx_dir = tempfile.TemporaryDirectory()
+    if any("onnx" in m for m in args.modes):
+        prepare_onnx(args.model, Path(onnx_dir.name), args.modes)
     rows = []
     for mode in args.modes:
         res = subprocess.run([sys.executable, __file__, "--one", mode, "--model", args.model, "--repeat", str(args.repeat),
-                              "--batch-size", str(args.batch_size)], capture_output=True, text=True)
+                              "--batch-size", str(args.batch_size), "--onnx-dir", onnx_dir.name], capture_output=True, text=True)
         if res.returncode:
             print(f"{mode}: failed\n{res.stderr[-2000:]}", file=sys.stderr)
             continue
         rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
         print(f"  {mode}: {rows[-1]['sentences_per_s']} sentences/s", file=sys.stderr)
-    ceiling = next((r["sentences_per_s"] for r in rows if r["mode"] == "encoder-bf16-sorted"), None)
+    ceiling = max((r["sentences_per_s"] for r in rows if r["mode"].startswith("encoder-")), default=None)  # any engine
     pipe = next((r["sentences_per_s"] for r in rows if r["mode"] == "pipeline-fp32"), None)
     print(f"\n{rows[0]['sentences']} sentences, {rows[0]['avg_chars']} characters on average, batch size {args.batch_size}\n")
     print("| mode | sentences/s | × pipeline | % of ceiling | peak RSS (MB) | dev CAUSES strict F1 |")
@@ -121,6 +200,14 @@ def main() -> int:
         pc = f"{100 * r['sentences_per_s'] / ceiling:.0f}%" if ceiling else "–"
         print(f"| {r['mode']} | {r['sentences_per_s']} | {xp} | {pc} | {r['peak_rss_mb']:.0f} | {r.get('dev_causes_strict_f1', '–')} |")
     return 0
+
+
+def cpu_name() -> str:
+    try:
+        return next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return "CPU model unknown"
 
 
 if __name__ == "__main__":

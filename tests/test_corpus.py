@@ -22,8 +22,14 @@ def test_corpus_shares():
     st = compute_stats(records)
     assert st["records"] >= 1590
     assert st["non_causal"] / st["records"] >= 0.2
-    assert st["hard_causal"] / st["causal"] >= 1 / 3
+    authored = compute_stats([r for r in records if r.meta.get("origin") != "real-pool"])
+    assert authored["hard_causal"] / authored["causal"] >= 1 / 3
     test = read_records(SPLITS[2])
+    real = [r for r in records if r.meta.get("origin") == "real-pool"]
+    assert len(real) >= 2000
+    assert sum(r.meta.get("origin") == "real-pool" for r in test) >= 300
+    assert {r.meta.get("genre") for r in test if r.meta.get("origin") == "real-pool"} \
+        >= {r.meta.get("genre") for r in real}, "a genre of the real part is missing from the test split"
     assert sum(r.meta.get("source") == "seed" for r in test) >= 20
     ids = [r.id for r in records]
     assert len(ids) == len(set(ids)), "a record is in two splits"

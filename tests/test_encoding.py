@@ -4,7 +4,7 @@ import torch
 from zhcausal.data.schema import Record, Span
 from zhcausal.model.decoding import RawSpan, decode_window, finalize
 from zhcausal.model.encoding import build_examples, tokenize, windows
-from zhcausal.sentences import split_sentences
+from zhcausal.data.sentences import split_sentences
 
 from .conftest import TOY
 

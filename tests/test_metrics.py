@@ -34,3 +34,20 @@ def test_false_alarms():
     r = evaluate_records([wrong, GOLD], [neg, GOLD])
     assert r["non_causal"] == 1 and r["false_alarms"] == 1 and r["false_alarm_rate"] == 1.0
     assert "CAUSES" in format_report(r).splitlines()[2]
+
+
+def test_slice_specs_match_meta_values_lists_and_negation():
+    import pytest
+
+    from zhcausal.data.schema import Record
+    from zhcausal.data.stats import record_filter
+    from zhcausal.errors import UserError
+
+    real = Record("r", "x", meta={"origin": "real-pool", "genre": "news"})
+    auth = Record("a", "x", meta={"source": "authored", "phenomena": ["frame", "modal"]})
+    assert [record_filter("origin=real-pool")(r) for r in (real, auth)] == [True, False]
+    assert [record_filter("origin!=real-pool")(r) for r in (real, auth)] == [False, True]
+    assert [record_filter("phenomena=frame")(r) for r in (real, auth)] == [False, True]
+    assert record_filter("hard")(auth) and not record_filter("hard")(real)
+    with pytest.raises(UserError, match="KEY=VALUE"):
+        record_filter("genre")

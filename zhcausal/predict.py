@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from .data.schema import Record
 from .errors import UserError
@@ -22,6 +22,9 @@ from .model import CausalConfig, CausalModel
 from .model.inference import Sentence, merge_sentences, predict_sentences, sentence_in_document
 from .model.onnx_backend import ONNX_FILES, OnnxCausalModel, in_memory, load_onnx, onnx_precision, onnxruntime_available
 from .model.runtime import check_model_dir, cpu_has_fast_bf16, default_precision, place_model, resolve_device
+
+if TYPE_CHECKING:
+    import torch
 
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 Backend = Literal["auto", "torch", "onnx"]
@@ -154,7 +157,7 @@ def _onnx_is_fastest(path: str | os.PathLike, device: str, precision: str) -> bo
     return (Path(path) / ONNX_FILES[onnx_precision(precision)]).is_file()
 
 
-def _onnx_device(device: str):
+def _onnx_device(device: str) -> torch.device:
     if device not in ("auto", "cpu"):
         raise UserError(f"the onnx backend runs on the CPU, not {device!r}; use --backend torch there")
     return resolve_device("cpu")

@@ -5,11 +5,14 @@ import sys
 
 
 def run(args) -> int:
+    from transformers.utils import logging as hf_logging
+
     from ..model import CausalModel
     from ..model.onnx_backend import export_onnx
     from ..model.runtime import check_model_dir
 
     check_model_dir(args.model)
+    hf_logging.disable_progress_bar()
     for path in export_onnx(CausalModel.from_pretrained(args.model), args.model, int8=args.int8):
         print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)", file=sys.stderr)
     print("run it with `zhcausal predict --backend onnx` (--precision int8 for the int8 file); "

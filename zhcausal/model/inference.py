@@ -14,7 +14,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..data.schema import Record, Relation, Span
-from ..sentences import split_sentences
+from ..data.sentences import split_sentences
 from .decoding import decode_window, finalize
 from .encoding import Window, framed_windows, pad_batch, tokenize_batch
 

@@ -13,7 +13,9 @@ import contextlib
 import hashlib
 import importlib.util
 import io
+import logging
 import os
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -26,7 +28,6 @@ from .config import CausalConfig
 from .modeling import CausalOutput
 
 ONNX_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 FINGERPRINT = "zhcausal_weights_sha256"
 INSTALL = "pip install 'zhcausal[onnx]'"
 
@@ -45,14 +46,15 @@ def onnx_precision(precision: str) -> str:
 
 
 def weights_fingerprint(directory: str | os.PathLike) -> str:
-    """SHA-256 of the directory's weights file ("" where it has none)."""
-    weights = next((Path(directory) / f for f in WEIGHT_FILES if (Path(directory) / f).is_file()), None)
-    if weights is None:
+    """SHA-256 of the directory's weight files, every shard ("" where it has none)."""
+    files = sorted(Path(directory).glob("*.safetensors")) or sorted(Path(directory).glob("pytorch_model*.bin"))
+    if not files:
         return ""
     digest = hashlib.sha256()
-    with open(weights, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
+    for path in files:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -74,15 +76,18 @@ def _save_atomic(proto, path: Path, fingerprint: str) -> Path:
 
     del proto.metadata_props[:]
     proto.metadata_props.add(key=FINGERPRINT, value=fingerprint)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = None
     try:
-        onnx.save(proto, str(tmp))
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        onnx.save(proto, tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise ModelLoadError(f"cannot write {path} ({exc.strerror}); export where the model directory is "
                              f"writable: zhcausal export-onnx --model DIR") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
     return path
 
 
@@ -104,19 +109,29 @@ def export_onnx(model: nn.Module, directory: str | os.PathLike, int8: bool = Fal
     mask = torch.ones_like(ids)
     mask[1, 10:] = 0
     dims = {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq", max=model.config.max_seq_length)}
+    quiet = logging.getLogger("torch.onnx")  # notices about torchvision ops and the like
+    level = quiet.level
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), torch.no_grad():
         warnings.simplefilter("ignore")
-        program = torch.onnx.export(_Logits(model), (ids, mask), input_names=["input_ids", "attention_mask"],
-                                    output_names=["span_logits", "head_logits", "tail_logits"], dynamo=True,
-                                    dynamic_shapes={"input_ids": dims, "attention_mask": dims},
-                                    external_data=False, verbose=False)
+        quiet.setLevel(logging.ERROR)
+        try:
+            program = torch.onnx.export(_Logits(model), (ids, mask), input_names=["input_ids", "attention_mask"],
+                                        output_names=["span_logits", "head_logits", "tail_logits"], dynamo=True,
+                                        dynamic_shapes={"input_ids": dims, "attention_mask": dims},
+                                        external_data=False, verbose=False)
+        except Exception as exc:  # the exporter's own error classes, one per unsupported construct
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ModelLoadError(f"cannot export {directory} to ONNX ({first}); keep --backend torch") from None
+        finally:
+            quiet.setLevel(level)
         expected = _Logits(model)(ids, mask)
     paths = [_save_atomic(program.model_proto, directory / ONNX_FILES["fp32"], fingerprint)]
     got = OnnxCausalModel(paths[0], model.config)(input_ids=ids, attention_mask=mask)
     diff = max(float((a - b).abs().max()) for a, b in zip(expected, (got.span_logits, got.head_logits, got.tail_logits)))
     if diff > 1e-3:
+        paths[0].unlink()
         raise ModelLoadError(f"the ONNX export of {directory} disagrees with the model (max logit difference "
-                             f"{diff:.2g}); keep the torch backend")
+                             f"{diff:.2g}); keep --backend torch")
     if int8:
         paths.append(quantize_onnx(directory))
     return paths
@@ -126,6 +141,7 @@ def quantize_onnx(directory: str | os.PathLike) -> Path:
     """``DIR/model.int8.onnx`` from ``DIR/model.onnx``: int8 weights (per channel) and dynamically
     quantised activations for the encoder's weight matrix products; the heads, attention scores,
     embeddings and normalisation stay fp32."""
+    _require_exporter()
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -136,10 +152,14 @@ def quantize_onnx(directory: str | os.PathLike) -> Path:
              and any(p.key == "namespace" and "GlobalPointer" in p.value for p in n.metadata_props)]
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = Path(tmp) / "int8.onnx"
-        quantize_dynamic(source, str(out), op_types_to_quantize=["MatMul"], nodes_to_exclude=heads,
-                         per_channel=True, weight_type=QuantType.QInt8)
-        return _save_atomic(onnx.load(str(out)), directory / ONNX_FILES["int8"], fingerprint)
+        before = logging.root.manager.disable
+        logging.disable(max(before, logging.WARNING))  # its advice to pre-process is printed on every call
+        try:
+            quantize_dynamic(source, str(Path(tmp) / "int8.onnx"), op_types_to_quantize=["MatMul"],
+                             nodes_to_exclude=heads, per_channel=True, weight_type=QuantType.QInt8)
+        finally:
+            logging.disable(before)
+        return _save_atomic(onnx.load(str(Path(tmp) / "int8.onnx")), directory / ONNX_FILES["int8"], fingerprint)
 
 
 class OnnxCausalModel:
@@ -195,6 +215,8 @@ def load_onnx(directory: str | os.PathLike, precision: str = "fp32", export: boo
     if not export:
         return None
     fp32 = directory / ONNX_FILES["fp32"]
+    _require_exporter()
+    print(f"zhcausal: exporting {directory} to {path.name} (once, beside its weights)", file=sys.stderr)
     if not (fp32.is_file() and OnnxCausalModel(fp32, config).fingerprint == fingerprint):
         from .modeling import CausalModel
 

@@ -15,7 +15,7 @@ def sentence_views(rec: Record) -> list[Record]:
     """Extra training views of a multi-sentence record: each sentence on its own, where no gold
     span crosses the sentence's edge and no relation leaves it. Teaches the model the sentence-by-
     sentence input that ``predict_document`` gives it."""
-    from ..sentences import split_sentences
+    from ..data.sentences import split_sentences
 
     parts = split_sentences(rec.text)
     if len(parts) < 2:
