@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 MODES = ["pipeline-fp32", "encoder-fp32-arrival", "encoder-bf16-arrival", "encoder-fp32-sorted", "encoder-bf16-sorted",
          "encoder-onnx-fp32-sorted", "encoder-onnx-int8-sorted",
-         "zhcausal-fp32", "zhcausal-bf16", "zhcausal-int8", "zhcausal-onnx-fp32", "zhcausal-onnx-int8"]
+         "zhcausal-fp32", "zhcausal-bf16", "zhcausal-int8", "zhcausal-onnx-fp32", "zhcausal-onnx-int8", "zhcausal-auto"]
 
 
 def sentences(repeat: int) -> list[str]:
@@ -87,9 +87,14 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int, onnx_dir: 
         from zhcausal.data.io import read_records
         from zhcausal.training.metrics import evaluate_records
 
-        onnx = mode.startswith("zhcausal-onnx")
-        ext = CausalExtractor.from_pretrained(str(Path(onnx_dir) / "model") if onnx else model_dir, device="cpu",
-                                              precision=mode.split("-")[-1], backend="onnx" if onnx else "torch")
+        if mode == "zhcausal-auto":  # the default path, on a model directory with its ONNX exports beside it
+            exported = Path(onnx_dir or "") / "model"
+            ext = CausalExtractor.from_pretrained(str(exported) if exported.is_dir() else model_dir, device="cpu")
+            out["mode"] = f"zhcausal-auto ({ext.backend} {ext.precision})"
+        else:
+            onnx = mode.startswith("zhcausal-onnx")
+            ext = CausalExtractor.from_pretrained(str(Path(onnx_dir) / "model") if onnx else model_dir, device="cpu",
+                                                  precision=mode.split("-")[-1], backend="onnx" if onnx else "torch")
         ext.predict(texts[:batch_size], batch_size=batch_size)  # warm-up
         t = time.perf_counter()
         ext.predict(texts, batch_size=batch_size)
@@ -164,6 +169,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--modes", nargs="*", default=MODES)
+    ap.add_argument("--long-line-mb", type=float, default=1.0,
+                    help="also time `zhcausal predict` on one line of this many MB without punctuation (0: skip)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--onnx-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -178,6 +185,8 @@ def main() -> int:
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
           f"fast bf16 {'yes' if cpu_has_fast_bf16() else 'no'} ({cpu_name()})")
+    # first, while no other child has run: RUSAGE_CHILDREN's peak is then this run's own
+    long = long_line(args.model, args.long_line_mb, args.batch_size) if args.long_line_mb > 0 else ""
     onnx_dir = tempfile.TemporaryDirectory()
     if any("onnx" in m for m in args.modes):
         prepare_onnx(args.model, Path(onnx_dir.name), args.modes)
@@ -199,7 +208,29 @@ def main() -> int:
         xp = f"{r['sentences_per_s'] / pipe:.1f}×" if pipe else "–"
         pc = f"{100 * r['sentences_per_s'] / ceiling:.0f}%" if ceiling else "–"
         print(f"| {r['mode']} | {r['sentences_per_s']} | {xp} | {pc} | {r['peak_rss_mb']:.0f} | {r.get('dev_causes_strict_f1', '–')} |")
+    if long:
+        print(long)
     return 0
+
+
+def long_line(model: str, mb: float, batch_size: int) -> str:
+    """`zhcausal predict` on one line of ``mb`` MB of text without punctuation: wall time and peak RSS."""
+    import resource
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.txt"
+        unit = "近期钢铁焦炭价格普遍持续下跌焦炭的限产力度重新加大炼焦煤市场需求不足市场成交低迷煤价有所下滑"
+        path.write_text((unit * (int(mb * 2**20) // len(unit.encode()) + 1))[: int(mb * 2**20) // 3], encoding="utf-8")
+        size = path.stat().st_size / 2**20
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "zhcausal", "predict", "--model", model, str(path), "-o",
+                              str(Path(tmp) / "out.jsonl"), "--batch-size", str(batch_size)], capture_output=True, text=True)
+        secs = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    status = "finished" if res.returncode == 0 else f"failed ({res.stderr.strip().splitlines()[-1:]})"
+    return (f"\none line of {size:.1f} MB without punctuation: `zhcausal predict` {status} in {secs:.0f} s, "
+            f"peak RSS {peak:.0f} MB")
 
 
 def cpu_name() -> str:

@@ -19,8 +19,12 @@ def run(args) -> int:
                       head_learning_rate=args.head_lr, seed=args.seed, patience=args.patience,
                       max_seq_length=args.max_seq_length, precision=args.precision, resume=args.resume,
                       max_minutes=args.max_minutes, no_tune_thresholds=args.no_tune_thresholds,
-                      sentence_views=not args.no_sentence_views, eval_from_epoch=args.eval_from)
-    state = Trainer(cfg).train()
+                      sentence_views=not args.no_sentence_views, eval_from_epoch=args.eval_from,
+                      real_text_views=args.real_text_views)
+    trainer = Trainer(cfg)
+    state = trainer.train()
+    if not trainer.accelerator.is_main_process:  # under accelerate launch: one process writes the card
+        return 0
     test = None
     if args.test:
         from ..data.io import read_records
@@ -60,6 +64,9 @@ def register(sub) -> None:
     t.add_argument("--eval-from", type=int, help="first epoch evaluated on dev (default: a third of --epochs)")
     t.add_argument("--no-sentence-views", action="store_true",
                    help="do not add each sentence of multi-sentence records as an extra training example")
+    t.add_argument("--real-text-views", type=float, default=d["real_text_views"], metavar="SHARE",
+                   help="extra training views shaped like real text (half-width punctuation, no end mark, records "
+                        "joined into run-on sentences and passages), as a share of the records; 0 turns them off")
     t.add_argument("--no-tune-thresholds", action="store_true",
                    help="keep the 0.5 decoding thresholds instead of tuning them on dev")
     t.set_defaults(func=run)

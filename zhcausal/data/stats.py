@@ -38,7 +38,7 @@ def compute_stats(records: Sequence[Record]) -> dict:
         for lo, hi in LENGTH_BINS:
             if lo <= n < hi:
                 bins[f"{lo}-{hi - 1}" if hi < 10**9 else f"{lo}+"] += 1
-    meta = {key: Counter() for key in ("source", "industry", "register")}
+    meta = {key: Counter() for key in ("origin", "source", "genre", "industry", "register")}
     phen = Counter()
     for r in records:
         for key in meta:
@@ -72,7 +72,7 @@ def format_stats(st: dict) -> str:
              f"nested actors  {st['nested_actors']}",
              "length (chars) " + ", ".join(f"{k} {v}" for k, v in st["length"].items() if k != "bins"),
              "length bins    " + ", ".join(f"{k}: {v}" for k, v in st["length"]["bins"].items())]
-    for key in ("source", "register", "industry", "phenomena"):
+    for key in ("origin", "source", "genre", "register", "industry", "phenomena"):
         if st.get(key):
             lines.append(f"{key:<14} " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
     return "\n".join(lines)

@@ -27,6 +27,9 @@ def resolve_device(device: str) -> torch.device:
 def cpu_has_fast_bf16() -> bool:
     """True where bf16 matrix products are fast on this CPU (AMX or AVX512-BF16); False on AVX2-only
     CPUs, where bf16 runs several times slower than fp32."""
+    isa = os.environ.get("ONEDNN_MAX_CPU_ISA", "").upper()  # oneDNN runs the bf16 products: a cap on it counts
+    if isa and isa not in ("ALL", "DEFAULT") and "AMX" not in isa and "BF16" not in isa:
+        return False
     cap = torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, "cpu") else ""
     if "AMX" in cap:
         return True

@@ -27,4 +27,5 @@ class TrainConfig:
     max_minutes: float | None = None
     no_tune_thresholds: bool = False
     sentence_views: bool = True
+    real_text_views: float = 0.3   # extra views shaped like real text, as a share of the records (0: none)
     eval_from_epoch: int | None = None  # default: a third of the way in (early epochs are never the best)

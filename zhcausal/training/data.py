@@ -34,10 +34,15 @@ def sentence_views(rec: Record) -> list[Record]:
 
 
 def make_examples(records: Sequence[Record], tokenizer, config: CausalConfig,
-                  issues: list[AlignmentIssue] | None = None, add_sentence_views: bool = False) -> list[Example]:
+                  issues: list[AlignmentIssue] | None = None, add_sentence_views: bool = False,
+                  real_text_share: float = 0.0, seed: int = 0) -> list[Example]:
+    from .augment import real_text_views
+
     out: list[Example] = []
+    extra = real_text_views(records, real_text_share, seed)
     if add_sentence_views:
         records = list(records) + [v for rec in records for v in sentence_views(rec)]
+    records = list(records) + extra
     for i, rec in enumerate(records):
         tok = tokenize(tokenizer, rec.text, config.pre_split_chars)
         out.extend(build_examples(rec, i, tok, tokenizer.cls_token_id, tokenizer.sep_token_id,

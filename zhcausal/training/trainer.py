@@ -85,7 +85,9 @@ class Trainer:
         mp = cfg.precision
         if mp == "auto":
             mp = "bf16" if (torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_has_fast_bf16()) else "fp32"
-        self.accelerator = Accelerator(mixed_precision="bf16" if mp == "bf16" else "no")
+        # cpu=True without CUDA: under `accelerate launch --multi_gpu` / torchrun the processes then form a
+        # CPU (gloo) group instead of each training alone
+        self.accelerator = Accelerator(mixed_precision="bf16" if mp == "bf16" else "no", cpu=not torch.cuda.is_available())
         self.mixed_precision = mp
         seed_everything(cfg.seed)
         self.out = Path(cfg.output_dir)
@@ -106,13 +108,15 @@ class Trainer:
                             f"give an encoder directory or Hub id that ships one") from None
         self.issues: list = []
         self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues,
-                                      add_sentence_views=cfg.sentence_views)
+                                      add_sentence_views=cfg.sentence_views,
+                                      real_text_share=cfg.real_text_views, seed=cfg.seed)
         for issue in self.issues:
             self.log(f"warning: {cfg.train_file}: {issue}")
 
     #: settings a resumed run must share with the run it continues (else it is a different run)
     RESUME_KEYS = ("train_file", "dev_file", "base_model", "batch_size", "learning_rate",
-                   "head_learning_rate", "weight_decay", "warmup_ratio", "seed", "max_seq_length", "sentence_views")
+                   "head_learning_rate", "weight_decay", "warmup_ratio", "seed", "max_seq_length", "sentence_views",
+                   "real_text_views")
 
     def _check_resumable(self, saved: dict) -> None:
         now = asdict(self.cfg)
@@ -154,7 +158,7 @@ class Trainer:
         return evaluate_records(preds, records), preds
 
     #: candidate values per decoding threshold, searched one coordinate at a time
-    THRESHOLD_GRID = {"span": (0.3, 0.4, 0.6), "relation": (0.3, 0.4, 0.6), "pair": (0.3, 0.2, 0.1)}
+    THRESHOLD_GRID = {"span": (0.2, 0.3, 0.4, 0.6), "relation": (0.2, 0.3, 0.4, 0.6), "pair": (0.3, 0.2, 0.1)}
 
     def tune_thresholds(self, state: dict) -> None:
         """Pick the span, relation and orphan-pairing thresholds of the best checkpoint on dev
@@ -207,6 +211,7 @@ class Trainer:
 
         if self.accelerator.is_main_process:
             _atomic_dir_write(target, write)
+        self.accelerator.wait_for_everyone()
 
     def train(self) -> dict:
         cfg = self.cfg
@@ -218,7 +223,8 @@ class Trainer:
             opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
         self.model, opt, sched = self.accelerator.prepare(self.model, opt, sched)
         state = {"epoch": 0, "best_score": -1.0, "best_epoch": 0, "bad_epochs": 0, "history": [],
-                 "train_config": asdict(cfg), "mixed_precision": self.mixed_precision}
+                 "train_config": asdict(cfg), "mixed_precision": self.mixed_precision,
+                 "processes": self.accelerator.num_processes}
         if cfg.resume and (self.ckpt / "optimizer.pt").is_file():
             saved = torch.load(self.ckpt / "optimizer.pt", map_location="cpu", weights_only=False)
             opt.load_state_dict(saved["optimizer"])
@@ -239,7 +245,8 @@ class Trainer:
         for epoch in range(state["epoch"] + 1, cfg.epochs + 1):
             # one generator per epoch: a resumed run draws the same batches as an uninterrupted one
             batches = length_grouped_batches(lengths, cfg.batch_size, random.Random(cfg.seed * 1000 + epoch))
-            shard = batches[self.accelerator.process_index::self.accelerator.num_processes]
+            n_proc = self.accelerator.num_processes  # every process takes the same number of steps
+            shard = batches[:len(batches) - len(batches) % n_proc][self.accelerator.process_index::n_proc]
             bar = tqdm(shard, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch",
                        disable=not self.accelerator.is_local_main_process)
             total_loss = 0.0
@@ -311,3 +318,4 @@ class Trainer:
 
         if self.accelerator.is_main_process:
             _atomic_dir_write(self.ckpt, write)
+        self.accelerator.wait_for_everyone()
