@@ -65,6 +65,7 @@ def prepare_onnx(model_dir: str, directory: Path, modes: list[str]) -> None:
     """A copy of the model directory with model.onnx and model.int8.onnx, and the bare encoder exported."""
     import shutil
 
+    from zhcausal.commands.export import measure_exports
     from zhcausal.model import CausalModel
     from zhcausal.model.onnx_backend import export_onnx
 
@@ -72,6 +73,7 @@ def prepare_onnx(model_dir: str, directory: Path, modes: list[str]) -> None:
     if any(m.startswith("zhcausal-onnx") for m in modes):
         shutil.copytree(model_dir, directory / "model")
         export_onnx(CausalModel.from_pretrained(str(directory / "model")), directory / "model", int8=True)
+        measure_exports(str(directory / "model"), str(ROOT / "annotations" / "dev.jsonl"))  # what auto may take
         print(f"model exported to ONNX (fp32 + int8) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     if any(m.startswith("encoder-onnx") for m in modes):
         export_encoder(directory)

@@ -126,3 +126,26 @@ def test_bad_or_missing_onnx_is_one_line(trained_model, toy_file, tmp_path, caps
         CausalExtractor.from_pretrained(trained_model, backend="onnx", device="cuda")
     with pytest.raises(UserError, match="bf16"):
         CausalExtractor.from_pretrained(trained_model, backend="onnx", precision="bf16")
+
+
+def test_auto_takes_int8_only_where_dev_says_it_keeps_accuracy(exported, toy_file, tmp_path, monkeypatch, capsys):
+    import json
+
+    import zhcausal.predict as predict
+    from zhcausal.model.onnx_backend import ACCURACY_FILE
+
+    monkeypatch.setattr(predict, "cpu_has_fast_bf16", lambda: False)
+    d = tmp_path / "m"
+    shutil.copytree(exported, d)
+    assert main(["export-onnx", "--model", str(d), "--dev", str(toy_file)]) == 2     # --dev needs --int8
+    assert main(["export-onnx", "--model", str(d), "--int8", "--dev", str(toy_file)]) == 0
+    info = json.loads((d / ACCURACY_FILE).read_text(encoding="utf-8"))
+    assert "precision auto" in capsys.readouterr().err
+    expected = "int8" if info["fp32_causes_strict_f1"] - info["int8_causes_strict_f1"] <= 0.01 else "fp32"
+    assert CausalExtractor.from_pretrained(d, device="cpu").precision == expected
+    for keeps, want in ((True, "int8"), (False, "fp32")):
+        (d / ACCURACY_FILE).write_text(json.dumps({**info, "int8_keeps_accuracy": keeps}), encoding="utf-8")
+        assert CausalExtractor.from_pretrained(d, device="cpu").precision == want
+    (d / ACCURACY_FILE).write_text(json.dumps({**info, "int8_keeps_accuracy": True, "weights": "other"}), encoding="utf-8")
+    assert CausalExtractor.from_pretrained(d, device="cpu").precision == "fp32"   # measured on other weights
+    assert CausalExtractor.from_pretrained(d, device="cpu", precision="fp32").precision == "fp32"

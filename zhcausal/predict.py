@@ -20,7 +20,7 @@ from .data.schema import Record
 from .errors import UserError
 from .model import CausalConfig, CausalModel
 from .model.inference import Sentence, merge_sentences, predict_sentences, sentence_in_document
-from .model.onnx_backend import ONNX_FILES, OnnxCausalModel, in_memory, load_onnx, onnx_precision, onnxruntime_available
+from .model.onnx_backend import ONNX_FILES, OnnxCausalModel, auto_onnx_precision, in_memory, load_onnx, onnx_precision, onnxruntime_available
 from .model.runtime import check_model_dir, cpu_has_fast_bf16, default_precision, place_model, resolve_device
 
 if TYPE_CHECKING:
@@ -68,7 +68,9 @@ class CausalExtractor:
         ``backend="onnx"`` runs ``model.onnx`` (``model.int8.onnx`` for int8), exporting it beside
         the weights first where it is missing or was exported from other weights. ``"auto"`` runs
         the export only where it is there and current, onnxruntime is installed, the device is the
-        CPU and the CPU has no fast bf16 (fp32 or int8 as asked, auto meaning fp32); else torch."""
+        CPU and the CPU has no fast bf16 (fp32 or int8 as asked; auto means int8 where
+        ``zhcausal export-onnx --int8 --dev FILE`` measured it within a point of fp32, else fp32);
+        else torch."""
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -77,6 +79,8 @@ class CausalExtractor:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         if backend == "onnx":
             _onnx_device(device)
+        if backend == "auto" and precision == "auto" and _onnx_is_fastest(path, device, precision):
+            precision = auto_onnx_precision(path)  # int8 only where it was measured to keep accuracy
         if backend == "onnx" or (backend == "auto" and _onnx_is_fastest(path, device, precision)):
             onnx_model = load_onnx(path, precision, export=backend == "onnx")
             if onnx_model is not None:

@@ -36,6 +36,36 @@ def onnxruntime_available() -> bool:
     return importlib.util.find_spec("onnxruntime") is not None
 
 
+ACCURACY_FILE = "onnx_accuracy.json"
+#: int8 is taken by precision="auto" only where it stays this close to fp32 (dev CAUSES strict F1)
+INT8_TOLERANCE = 0.01
+
+
+def write_accuracy(directory: str | os.PathLike, dev_file: str, fp32_f1: float, int8_f1: float) -> dict:
+    """Record the dev scores of both exports beside them (``onnx_accuracy.json``), for ``auto``."""
+    import json
+
+    info = {"dev_file": str(dev_file), "fp32_causes_strict_f1": round(fp32_f1, 4),
+            "int8_causes_strict_f1": round(int8_f1, 4), "tolerance": INT8_TOLERANCE,
+            "int8_keeps_accuracy": fp32_f1 - int8_f1 <= INT8_TOLERANCE, "weights": weights_fingerprint(directory)}
+    (Path(directory) / ACCURACY_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return info
+
+
+def auto_onnx_precision(directory: str | os.PathLike) -> str:
+    """``precision="auto"`` on the onnx backend: int8 where its export is there and was measured on dev
+    within :data:`INT8_TOLERANCE` of fp32 for these very weights, fp32 otherwise."""
+    import json
+
+    directory = Path(directory)
+    try:
+        info = json.loads((directory / ACCURACY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "fp32"
+    ok = info.get("int8_keeps_accuracy") and info.get("weights") == weights_fingerprint(directory)
+    return "int8" if ok and (directory / ONNX_FILES["int8"]).is_file() else "fp32"
+
+
 def onnx_precision(precision: str) -> str:
     """The export a precision runs: ``auto`` and ``fp32`` → fp32, ``int8`` → int8; bf16 has none."""
     if precision in ("auto", "fp32"):

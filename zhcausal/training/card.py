@@ -21,6 +21,18 @@ def _data_summary(path: str | None) -> str:
     return f"`{path}`: {len(recs)} records ({causal} causal, {len(recs) - causal} non-causal), {rels} relations"
 
 
+def _data_note(*paths: str | None) -> list[str]:
+    """A licence line where the training or dev data holds real-pool text (research-only sources)."""
+    from ..data.io import read_records
+
+    real = sum(r.meta.get("origin") == "real-pool" for p in paths if p for r in read_records(p))
+    if not real:
+        return []
+    return [f"The training and dev data hold {real} real-pool records quoted from public repositories whose terms "
+            "are mostly research-only or non-commercial (see `annotations/README.md`, licence section): treat "
+            "this model as research-only / non-commercial on that count too.", ""]
+
+
 def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None) -> Path:
     base = cfg.base_model
     hub_base = "moka-ai/m3e-small" if base == "m3e-small" else base
@@ -34,10 +46,13 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
              f"extractor = CausalExtractor.from_pretrained(\"{Path(output_dir).as_posix()}\")",
              "record = extractor.predict(\"受原材料价格上涨影响，公司毛利率下降2.1个百分点。\")", "```", "",
              "## License note", "", M3E_NOTE if base == "m3e-small" else f"See the license of `{base}`.", "",
+             *_data_note(cfg.train_file, cfg.dev_file),
              "## Training", "",
              f"- train data: {_data_summary(cfg.train_file)}",
              f"- dev data (checkpoint and threshold selection): {_data_summary(cfg.dev_file)}",
-             f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}",
+             f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}, "
+             f"pairing {state.get('pair_threshold', 1.0)}",
+             f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records",
              f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
              f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]
