@@ -161,7 +161,7 @@ def run_mode(mode: str, model_dir: str, repeat: int, batch_size: int, onnx_dir: 
         go(seq)
         out["seconds"] = time.perf_counter() - t
     out["sentences_per_s"] = round(len(texts) / out["seconds"], 1)
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
@@ -233,6 +233,18 @@ def long_line(model: str, mb: float, batch_size: int) -> str:
     status = "finished" if res.returncode == 0 else f"failed ({res.stderr.strip().splitlines()[-1:]})"
     return (f"\none line of {size:.1f} MB without punctuation: `zhcausal predict` {status} in {secs:.0f} s, "
             f"peak RSS {peak:.0f} MB")
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM). ru_maxrss is not used: Linux carries it over
+    from the parent across exec, so every child would report the parent's peak."""
+    import resource
+
+    try:
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+        return round(int(line.split()[1]) / 1024, 0)
+    except (OSError, StopIteration):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
 
 
 def cpu_name() -> str:

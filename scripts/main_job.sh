@@ -18,7 +18,7 @@ else
     --base-model m3e-small --output "$MODEL" ${TRAIN_ARGS:-}
 fi
 echo "== evaluating on the test split"
-zhcausal evaluate --model "$MODEL" annotations/test.jsonl --slice source=seed --slice hard --json "$MODEL/test_metrics.json" | sed -n '/seqeval/q;p'
+zhcausal evaluate --model "$MODEL" annotations/test.jsonl --slice 'origin!=real-pool' --slice origin=real-pool --slice source=seed --slice hard --json "$MODEL/test_metrics.json" | sed -n '/seqeval/q;p'
 echo "== predicting on examples/annual_report_excerpt.pdf and .txt"
 mkdir -p runs
 zhcausal predict --model "$MODEL" examples/annual_report_excerpt.pdf examples/annual_report_excerpt.txt \

@@ -22,8 +22,8 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT), "TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1"}
 
 
-def _kill_when(cmd: list[str], ready, sig: int, timeout: float = 120) -> int:
-    """Start ``cmd``, send ``sig`` as soon as ``ready()`` holds, and return the exit status."""
+def _kill_when(cmd: list[str], ready, sig: int, timeout: float = 120) -> tuple[int, str]:
+    """Start ``cmd``, send ``sig`` as soon as ``ready()`` holds; return the exit status and stderr's tail."""
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + timeout
     while proc.poll() is None and not ready():
@@ -31,8 +31,8 @@ def _kill_when(cmd: list[str], ready, sig: int, timeout: float = 120) -> int:
         time.sleep(0.005)
     assert proc.poll() is None, "the run ended before the kill point: make it longer"
     proc.send_signal(sig)
-    proc.wait(timeout=60)
-    return proc.returncode
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err.decode("utf-8", "replace")[-1500:]
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +89,8 @@ def test_killed_training_resumes_to_the_uninterrupted_result(clean_run, big_trai
         except (OSError, ValueError, KeyError):
             return False
 
-    rc = _kill_when(_cli(*args), after_epoch_2, sig)
-    assert rc == (-9 if sig == signal.SIGKILL else 130)
+    rc, err = _kill_when(_cli(*args), after_epoch_2, sig)
+    assert rc == (-9 if sig == signal.SIGKILL else 130), err
     assert json.loads(ckpt.read_text(encoding="utf-8"))["epoch"] in (2, 3)
     subprocess.run(_cli(*args, "--resume"), env=_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     a, b = _state(clean_run), _state(out)
@@ -114,7 +114,7 @@ def test_killed_prediction_resumes_to_the_uninterrupted_output(trained_model, tm
     def enough() -> bool:
         return done.is_file() and done.read_text(encoding="utf-8").count("\n") >= after_docs
 
-    assert _kill_when(_cli(*base, "-o", out), enough, signal.SIGKILL) == -9
+    assert _kill_when(_cli(*base, "-o", out), enough, signal.SIGKILL)[0] == -9
     subprocess.run(_cli(*base, "-o", out, "--resume"), env=_env(), check=True, stderr=subprocess.DEVNULL)
     assert out.read_bytes() == clean.read_bytes()
     assert [x.split("\t")[0] for x in done.read_text(encoding="utf-8").splitlines()] == [f"d{i}" for i in range(40)]

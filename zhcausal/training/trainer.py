@@ -10,6 +10,8 @@ import math
 import os
 import random
 import shutil
+import signal
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -214,6 +216,28 @@ class Trainer:
         self.accelerator.wait_for_everyone()
 
     def train(self) -> dict:
+        """Train, select and tune. Ctrl-C (SIGINT) stops with KeyboardInterrupt (checkpoints are written
+        atomically, so none is left half-written) and is never lost: Python drops an interrupt that
+        lands inside a finaliser (``__del__``), so the flag set here is checked again after every step
+        and at the end."""
+        interrupted = []
+
+        def on_sigint(signum, frame):
+            interrupted.append(signum)
+            raise KeyboardInterrupt
+
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
+        try:
+            state = self._train(interrupted)
+            if interrupted:
+                raise KeyboardInterrupt
+            return state
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGINT, previous)
+
+    def _train(self, interrupted: list) -> dict:
         cfg = self.cfg
         opt = self._optimizer()
         per_epoch = math.ceil(len(self.examples) / cfg.batch_size)
@@ -260,6 +284,8 @@ class Trainer:
                 opt.step()
                 sched.step()
                 opt.zero_grad()
+                if interrupted:
+                    raise KeyboardInterrupt
                 total_loss += loss.item()
                 bar.set_postfix(loss=f"{total_loss / step:.4f}")
             bar.close()
