@@ -17,6 +17,12 @@ else
   zhcausal train --train annotations/train.jsonl --dev annotations/dev.jsonl --test annotations/test.jsonl \
     --base-model m3e-small --output "$MODEL" ${TRAIN_ARGS:-}
 fi
+if [ ! -f "$MODEL/onnx_accuracy.json" ] && python -c "import onnxruntime, onnx" 2>/dev/null; then
+  # the fast path on CPUs without fast bf16 (AVX2 only): precision="auto" takes the int8 export
+  # there only if it stays within a point of fp32 on dev (measured here, kept in onnx_accuracy.json)
+  echo "== exporting $MODEL to ONNX (fp32 and int8, int8 measured on dev)"
+  zhcausal export-onnx --model "$MODEL" --int8 --dev annotations/dev.jsonl
+fi
 echo "== evaluating on the test split"
 zhcausal evaluate --model "$MODEL" annotations/test.jsonl --slice 'origin!=real-pool' --slice origin=real-pool --slice source=seed --slice hard --json "$MODEL/test_metrics.json" | sed -n '/seqeval/q;p'
 echo "== predicting on examples/annual_report_excerpt.pdf and .txt"

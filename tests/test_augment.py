@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from zhcausal.data.schema import Record
-from zhcausal.training.augment import half_width, join, open_ended, real_text_views
+from zhcausal.training.augment import half_width, join, open_ended, real_text_view, short_partners
 
 from .conftest import TOY
 
@@ -34,9 +34,36 @@ def test_run_on_join_shifts_spans_and_keeps_links_apart():
 
 
 def test_views_are_seeded_and_never_join_a_back_reference():
+    import random
+
     recs = _records() + [Record("back", "因此，公司利润下降。")]
-    views = real_text_views(recs * 10, share=1.0, seed=3)
-    assert views and all(_offsets_hold(v) for v in views)
-    assert [v.text for v in views] == [v.text for v in real_text_views(recs * 10, share=1.0, seed=3)]
+
+    def draw(seed: int) -> list[Record]:
+        rng = random.Random(seed)
+        return [real_text_view(r, short_partners(recs), rng) for r in recs * 10]
+
+    views = draw(3)
+    assert all(_offsets_hold(v) for v in views)
+    assert any("#runon" in v.id or "#passage" in v.id for v in views) and any(v.id.endswith("#open") for v in views)
+    assert [v.text for v in views] == [v.text for v in draw(3)]
     assert not any("，因此，公司利润下降" in v.text or "。因此，公司利润下降" in v.text for v in views)
-    assert real_text_views(recs, share=0.0, seed=3) == []
+
+
+def test_each_epoch_shows_every_record_once_as_itself_or_a_view(tiny_encoder):
+    from transformers import AutoTokenizer
+
+    from zhcausal.model import CausalModel
+    from zhcausal.training.data import EpochExamples
+
+    recs = _records()
+    tok = AutoTokenizer.from_pretrained(tiny_encoder)
+    config = CausalModel.from_encoder(str(tiny_encoder)).config
+    plain = EpochExamples(recs, tok, config, seed=1)
+    assert [e.input_ids for e in plain.epoch(1)] == [e.input_ids for x in plain.original for e in x]
+    assert plain.expected_size() == len(plain.epoch(1))
+    mixed = EpochExamples(recs * 5, tok, config, sentence_share=0.5, real_text_share=0.5, seed=1)
+    one, two = mixed.epoch(1), mixed.epoch(2)
+    assert {e.record_index for e in one} == set(range(len(recs) * 5))
+    assert [e.input_ids for e in one] == [e.input_ids for e in mixed.epoch(1)]   # seeded per epoch
+    assert [e.input_ids for e in one] != [e.input_ids for e in two]              # fresh views each epoch
+    assert [e.input_ids for e in one] != [e.input_ids for x in mixed.original for e in x]

@@ -63,10 +63,12 @@ def register(sub) -> None:
     t.add_argument("--resume", action="store_true", help="continue from OUTPUT/checkpoints/last")
     t.add_argument("--eval-from", type=int, help="first epoch evaluated on dev (default: a third of --epochs)")
     t.add_argument("--no-sentence-views", action="store_true",
-                   help="do not add each sentence of multi-sentence records as an extra training example")
+                   help="never show a multi-sentence record sentence by sentence (by default it is, in about half the "
+                        "epochs, in place of the whole record)")
     t.add_argument("--real-text-views", type=float, default=d["real_text_views"], metavar="SHARE",
-                   help="extra training views shaped like real text (half-width punctuation, no end mark, records "
-                        "joined into run-on sentences and passages), as a share of the records; 0 turns them off")
+                   help="share of the records shown each epoch as a real-text view instead of as annotated (half-width "
+                        "punctuation, no end mark, joined with other records into run-on sentences and passages; drawn "
+                        "anew each epoch); 0 turns them off")
     t.add_argument("--no-tune-thresholds", action="store_true",
                    help="keep the 0.5 decoding thresholds instead of tuning them on dev")
     t.set_defaults(func=run)

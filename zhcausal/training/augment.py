@@ -4,7 +4,8 @@ Annotated statements are clean: one sentence, full-width punctuation, one or two
 。. Real filings, news and research notes run several independent links into one comma-joined
 sentence, mix in half-width punctuation, and are often cut before their end mark. Each view
 below rewrites an annotated record into one of those shapes, with its spans moved to match, so
-the model sees them in training without new annotation:
+the model sees them in training without new annotation. Each epoch draws them anew, each in
+place of the record it comes from (``data.EpochExamples``):
 
 - ``half_width``: ，；：（）！？ written as ,;:()!? (offsets unchanged);
 - ``open_ended``: the final end mark dropped (a fragment as a PDF or a news feed cuts it);
@@ -64,25 +65,22 @@ def join(records: Sequence[Record], run_on: bool) -> Record:
     return Record("+".join(r.id for r in records) + f"#{kind}", text, spans, rels, records[0].meta)
 
 
-def real_text_views(records: Sequence[Record], share: float, seed: int, max_chars: int = 300) -> list[Record]:
-    """About ``share * len(records)`` extra records: half rewritten one by one (half-width
-    punctuation or no end mark), half joined from two or three records (run-on or passage)."""
-    if share <= 0 or not records:
-        return []
-    rng = random.Random(seed)
-    n = round(share * len(records))
-    views = [rng.choice((half_width, open_ended))(rec) for rec in rng.sample(list(records), min(n // 2, len(records)))]
-    causal = [r for r in records if r.relations]
-    short = [r for r in records if len(r.text) <= max_chars // 2]
-    tries = 0
-    while len(views) < n and causal and short and tries < 10 * n:
-        tries += 1
-        group = [rng.choice(causal)] + [rng.choice(short) for _ in range(rng.choice((1, 1, 2)))]
+def real_text_view(rec: Record, partners: Sequence[Record], rng: random.Random, max_chars: int = 300) -> Record:
+    """One real-text view of ``rec``: half the time rewritten on its own (half-width punctuation or
+    no end mark), half the time joined with one or two ``partners`` (run-on or passage). A join that
+    would put a back-referring record after another one, or run past ``max_chars``, falls back to a
+    rewrite of ``rec`` alone."""
+    if rng.random() < 0.5 and partners:
+        group = [rec] + [rng.choice(partners) for _ in range(rng.choice((1, 1, 2)))]
         rng.shuffle(group)
-        if any(LEANS_BACK.match(r.text) for r in group[1:]) or sum(len(r.text) for r in group) > max_chars:
-            continue
-        if len({r.id for r in group}) < len(group):
-            continue
-        view = join(group, run_on=rng.random() < 0.75)
-        views.append(half_width(view) if rng.random() < 0.2 else view)
-    return views
+        ok = (not any(LEANS_BACK.match(r.text) for r in group[1:]) and len({r.id for r in group}) == len(group)
+              and sum(len(r.text) for r in group) <= max_chars)
+        if ok:
+            view = join(group, run_on=rng.random() < 0.75)
+            return half_width(view) if rng.random() < 0.2 else view
+    return rng.choice((half_width, open_ended))(rec)
+
+
+def short_partners(records: Sequence[Record], max_chars: int = 300) -> list[Record]:
+    """Records short enough to be joined to another one."""
+    return [r for r in records if len(r.text) <= max_chars // 2]

@@ -52,7 +52,7 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
              f"- dev data (checkpoint and threshold selection): {_data_summary(cfg.dev_file)}",
              f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}, "
              f"pairing {state.get('pair_threshold', 1.0)}",
-             f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records",
+             f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records each epoch, in their place",
              f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
              f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]

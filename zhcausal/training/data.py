@@ -33,22 +33,62 @@ def sentence_views(rec: Record) -> list[Record]:
     return views
 
 
-def make_examples(records: Sequence[Record], tokenizer, config: CausalConfig,
-                  issues: list[AlignmentIssue] | None = None, add_sentence_views: bool = False,
-                  real_text_share: float = 0.0, seed: int = 0) -> list[Example]:
-    from .augment import real_text_views
+class EpochExamples:
+    """The training examples of each epoch: every record once, as itself or as one of its views.
 
-    out: list[Example] = []
-    extra = real_text_views(records, real_text_share, seed)
-    if add_sentence_views:
-        records = list(records) + [v for rec in records for v in sentence_views(rec)]
-    records = list(records) + extra
-    for i, rec in enumerate(records):
-        tok = tokenize(tokenizer, rec.text, config.pre_split_chars)
-        out.extend(build_examples(rec, i, tok, tokenizer.cls_token_id, tokenizer.sep_token_id,
-                                  config.span_labels, config.relation_labels, config.max_seq_length,
-                                  config.window_overlap, issues))
-    return out
+    Views take a record's place instead of adding to it, so an epoch costs one pass over the
+    records (as in any fine-tune) and each epoch sees fresh views:
+
+    - with probability ``real_text_share`` a real-text view (``augment.real_text_view``), drawn anew
+      for the epoch;
+    - otherwise, for a record of several sentences, with probability ``sentence_share`` its
+      sentences one by one (``sentence_views``: the input ``predict_document`` gives the model);
+    - otherwise the record as annotated.
+
+    Epoch ``e`` draws from ``random.Random(seed * 1000 + e)``: a resumed run sees what an
+    uninterrupted one would have seen.
+    """
+
+    def __init__(self, records: Sequence[Record], tokenizer, config: CausalConfig,
+                 issues: list[AlignmentIssue] | None = None, sentence_share: float = 0.0,
+                 real_text_share: float = 0.0, seed: int = 0):
+        from .augment import short_partners
+
+        self.records, self.tokenizer, self.config = list(records), tokenizer, config
+        self.sentence_share, self.real_text_share, self.seed = sentence_share, real_text_share, seed
+        self.partners = short_partners(self.records)
+        self.original = [self._examples(rec, i, issues) for i, rec in enumerate(self.records)]
+        self.by_sentence = [[ex for v in sentence_views(rec) for ex in self._examples(v, i, issues)] if sentence_share else []
+                            for i, rec in enumerate(self.records)]
+
+    def _examples(self, rec: Record, i: int, issues: list[AlignmentIssue] | None = None) -> list[Example]:
+        c = self.config
+        tok = tokenize(self.tokenizer, rec.text, c.pre_split_chars)
+        return build_examples(rec, i, tok, self.tokenizer.cls_token_id, self.tokenizer.sep_token_id,
+                              c.span_labels, c.relation_labels, c.max_seq_length, c.window_overlap, issues)
+
+    def expected_size(self) -> float:
+        """Examples an epoch holds on average (what the learning-rate schedule is planned on)."""
+        keep = 1 - self.real_text_share
+        total = 0.0
+        for orig, sent in zip(self.original, self.by_sentence):
+            whole = self.sentence_share * len(sent) + (1 - self.sentence_share) * len(orig) if sent else len(orig)
+            total += self.real_text_share * len(orig) + keep * whole
+        return total
+
+    def epoch(self, epoch: int) -> list[Example]:
+        from .augment import real_text_view
+
+        rng = random.Random(self.seed * 1000 + epoch)
+        out: list[Example] = []
+        for i, rec in enumerate(self.records):
+            if self.real_text_share and rng.random() < self.real_text_share:
+                out.extend(self._examples(real_text_view(rec, self.partners, rng), i))
+            elif self.by_sentence[i] and rng.random() < self.sentence_share:
+                out.extend(self.by_sentence[i])
+            else:
+                out.extend(self.original[i])
+        return out
 
 
 def collate(examples: Sequence[Example], n_span: int, n_rel: int, pad_id: int = 0) -> dict[str, torch.Tensor]:

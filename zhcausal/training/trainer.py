@@ -29,8 +29,12 @@ from ..model.inference import (assemble, decode_pieces, merge_sentences, predict
                                window_logits)
 from ..model.runtime import INCOMPLETE, cpu_has_fast_bf16
 from .config import TrainConfig
-from .data import collate, length_grouped_batches, make_examples
+from .data import EpochExamples, collate, length_grouped_batches
 from .metrics import evaluate_records, headline
+
+
+#: share of the epochs in which a record of several sentences is shown sentence by sentence
+SENTENCE_SHARE = 0.5
 
 
 def seed_everything(seed: int) -> None:
@@ -109,8 +113,8 @@ class Trainer:
             raise UserError(f"base model {cfg.base_model!r} has no usable tokenizer ({str(exc).strip()[:120]}); "
                             f"give an encoder directory or Hub id that ships one") from None
         self.issues: list = []
-        self.examples = make_examples(self.train_records, self.tokenizer, self.model.config, self.issues,
-                                      add_sentence_views=cfg.sentence_views,
+        self.examples = EpochExamples(self.train_records, self.tokenizer, self.model.config, self.issues,
+                                      sentence_share=SENTENCE_SHARE if cfg.sentence_views else 0.0,
                                       real_text_share=cfg.real_text_views, seed=cfg.seed)
         for issue in self.issues:
             self.log(f"warning: {cfg.train_file}: {issue}")
@@ -240,7 +244,7 @@ class Trainer:
     def _train(self, interrupted: list) -> dict:
         cfg = self.cfg
         opt = self._optimizer()
-        per_epoch = math.ceil(len(self.examples) / cfg.batch_size)
+        per_epoch = math.ceil(self.examples.expected_size() / cfg.batch_size)
         total = per_epoch * cfg.epochs
         warm = int(total * cfg.warmup_ratio)
         sched = torch.optim.lr_scheduler.LambdaLR(
@@ -260,7 +264,6 @@ class Trainer:
             self.log(f"resumed from {self.ckpt} after epoch {state['epoch']}")
         elif cfg.resume:
             self.log(f"--resume: no checkpoint in {self.ckpt}; starting from scratch")
-        lengths = [len(e.input_ids) for e in self.examples]
         cfg_m = self.accelerator.unwrap_model(self.model).config
         n_span, n_rel = len(cfg_m.span_labels), len(cfg_m.relation_labels)
         pad = self.tokenizer.pad_token_id or 0
@@ -268,14 +271,16 @@ class Trainer:
         self.model.train()
         for epoch in range(state["epoch"] + 1, cfg.epochs + 1):
             # one generator per epoch: a resumed run draws the same batches as an uninterrupted one
-            batches = length_grouped_batches(lengths, cfg.batch_size, random.Random(cfg.seed * 1000 + epoch))
+            examples = self.examples.epoch(epoch)
+            batches = length_grouped_batches([len(e.input_ids) for e in examples], cfg.batch_size,
+                                             random.Random(cfg.seed * 1000 + epoch))
             n_proc = self.accelerator.num_processes  # every process takes the same number of steps
             shard = batches[:len(batches) - len(batches) % n_proc][self.accelerator.process_index::n_proc]
             bar = tqdm(shard, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch",
                        disable=not self.accelerator.is_local_main_process)
             total_loss = 0.0
             for step, idx in enumerate(bar, 1):
-                batch = collate([self.examples[i] for i in idx], n_span, n_rel, pad)
+                batch = collate([examples[i] for i in idx], n_span, n_rel, pad)
                 batch = {k: v.to(self.accelerator.device) for k, v in batch.items()}
                 with self.accelerator.autocast():
                     loss = self.model(**batch).loss
