@@ -5,9 +5,9 @@ so ``zhcausal validate`` and ``zhcausal --help`` start fast.
 """
 from __future__ import annotations
 
-from . import convert, evaluate, export, predict, stats, train, validate
+from . import convert, evaluate, export, predict, stats, train, tune, validate
 
-COMMANDS = (validate, stats, convert, train, evaluate, predict, export)
+COMMANDS = (validate, stats, convert, train, tune, evaluate, predict, export)
 
 
 def register(sub) -> None:

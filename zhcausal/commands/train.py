@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from ..training.config import TrainConfig
+from ..training.config import OBJECTIVES, TrainConfig
 
 
 def run(args) -> int:
@@ -20,7 +20,7 @@ def run(args) -> int:
                       max_seq_length=args.max_seq_length, precision=args.precision, resume=args.resume,
                       max_minutes=args.max_minutes, no_tune_thresholds=args.no_tune_thresholds,
                       sentence_views=not args.no_sentence_views, eval_from_epoch=args.eval_from,
-                      real_text_views=args.real_text_views)
+                      real_text_views=args.real_text_views, selection=args.selection)
     trainer = Trainer(cfg)
     state = trainer.train()
     if not trainer.accelerator.is_main_process:  # under accelerate launch: one process writes the card
@@ -71,4 +71,8 @@ def register(sub) -> None:
                         "anew each epoch); 0 turns them off")
     t.add_argument("--no-tune-thresholds", action="store_true",
                    help="keep the 0.5 decoding thresholds instead of tuning them on dev")
+    t.add_argument("--selection", choices=OBJECTIVES, default=d["selection"],
+                   help="what checkpoint and decoding selection maximise on dev, CAUSES strict F1 of: the whole file "
+                        "(all, default), its real part (meta.origin real-pool), or the mean of its real and "
+                        "authored parts (balanced)")
     t.set_defaults(func=run)

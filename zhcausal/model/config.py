@@ -20,6 +20,8 @@ class CausalConfig(PretrainedConfig):
         span_threshold / relation_threshold: decoding thresholds on probabilities.
         pair_threshold: a CAUSES link scoring under ``relation_threshold`` but above this is kept
             when it pairs a CAUSE and an EFFECT that have no other link (1.0: off; tuned on dev).
+        relation_pooling: how a relation's start→start and end→end probabilities make its score:
+            ``"min"``, ``"mean"`` or ``"geo"`` (geometric mean); tuned on dev.
         max_seq_length: tokens per window (special tokens included); longer text is windowed.
         window_overlap: tokens shared by neighbouring windows.
         pre_split_chars: tokenize character by character (exact offsets for Chinese
@@ -39,6 +41,7 @@ class CausalConfig(PretrainedConfig):
         span_threshold: float = 0.5,
         relation_threshold: float = 0.5,
         pair_threshold: float = 1.0,
+        relation_pooling: str = "min",
         max_seq_length: int = 512,
         window_overlap: int = 128,
         pre_split_chars: bool = True,
@@ -54,6 +57,7 @@ class CausalConfig(PretrainedConfig):
         self.span_threshold = span_threshold
         self.relation_threshold = relation_threshold
         self.pair_threshold = pair_threshold
+        self.relation_pooling = relation_pooling
         self.max_seq_length = max_seq_length
         self.window_overlap = window_overlap
         self.pre_split_chars = pre_split_chars

@@ -47,17 +47,25 @@ def trim_span(text: str, label: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: how a relation's two probabilities (start→start, end→end) become its score
+POOLINGS = {"min": torch.minimum, "mean": lambda a, b: (a + b) / 2, "geo": lambda a, b: (a * b).sqrt()}
+
 MAX_SPANS_PER_LABEL = 64  # per window: a safety cap against degenerate (e.g. untrained) models
 
 
 def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_logits: torch.Tensor,
                   char_starts: list[int], char_ends: list[int], span_labels: list[str],
                   relation_labels: list[str], span_threshold: float, relation_threshold: float,
-                  text: str | None = None, pair_threshold: float = 1.0):
+                  text: str | None = None, pair_threshold: float = 1.0, pooling: str = "min"):
     """Decode one window. Returns ``(spans, relations)``: ``{RawSpan: score}`` and ``{(label, RawSpan, RawSpan): score}``.
 
-    Relations scoring above ``min(relation_threshold, pair_threshold)`` are returned; :func:`finalize`
-    keeps those under ``relation_threshold`` only to pair two spans that would otherwise be left alone."""
+    A relation's score pools two probabilities, head start → tail start and head end → tail end:
+    ``pooling`` ``"min"`` (both must agree) or ``"mean"`` (one shaky side does not veto a confident
+    other; see :data:`POOLINGS`). Relations scoring above ``min(relation_threshold, pair_threshold)``
+    are returned; :func:`finalize` keeps those under ``relation_threshold`` only to pair two spans that
+    would otherwise be left alone."""
+    if pooling not in POOLINGS:
+        raise ValueError(f"relation pooling {pooling!r}: expected one of {', '.join(POOLINGS)}")
     n = len(char_starts)
     span_logits = span_logits[:, :n, :n].float()
     special = torch.tensor([c < 0 for c in char_starts])
@@ -97,7 +105,7 @@ def decode_window(span_logits: torch.Tensor, head_logits: torch.Tensor, tail_log
             he = torch.tensor([tok_of[s][1] for s in heads])
             ts = torch.tensor([tok_of[s][0] for s in tails])
             te = torch.tensor([tok_of[s][1] for s in tails])
-            score = torch.minimum(hp[k][hs[:, None], ts[None, :]], tp[k][he[:, None], te[None, :]])
+            score = POOLINGS[pooling](hp[k][hs[:, None], ts[None, :]], tp[k][he[:, None], te[None, :]])
             for a, b in (score > min(relation_threshold, pair_threshold)).nonzero().tolist():
                 h, t = heads[a], tails[b]
                 if (h.start, h.end) != (t.start, t.end):  # a clause never causes itself

@@ -80,7 +80,8 @@ def decode_pieces(config, pieces: Sequence[str], scored: Iterable, threshold=Non
     merged_rels: list[dict] = [{} for _ in pieces]
     for pi, w, span_l, head_l, tail_l in scored:
         spans, rels = decode_window(span_l, head_l, tail_l, w.char_starts, w.char_ends, config.span_labels,
-                                    config.relation_labels, s_thr, r_thr, pieces[pi], p_thr)
+                                    config.relation_labels, s_thr, r_thr, pieces[pi], p_thr,
+                                    getattr(config, "relation_pooling", "min"))
         for key, v in spans.items():
             merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
         for key, v in rels.items():

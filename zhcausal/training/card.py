@@ -10,6 +10,11 @@ M3E_NOTE = ("The default encoder, M3E-small (moka-ai, shipped in the `embedding-
             "`--base-model hfl/chinese-roberta-wwm-ext` (or any BERT-family encoder) for other uses.")
 
 
+#: what each ``--selection`` objective scores, in words
+SELECTION = {"all": "the whole dev file", "real": "the dev file's real part",
+             "balanced": "the mean of the dev file's real and authored parts"}
+
+
 def _data_summary(path: str | None) -> str:
     if not path:
         return "none"
@@ -51,13 +56,14 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
              f"- train data: {_data_summary(cfg.train_file)}",
              f"- dev data (checkpoint and threshold selection): {_data_summary(cfg.dev_file)}",
              f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}, "
-             f"pairing {state.get('pair_threshold', 1.0)}",
+             f"pairing {state.get('pair_threshold', 1.0)}, relation pooling {state.get('relation_pooling', 'min')}",
              f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records each epoch, in their place",
              f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
              f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]
     if state.get("best_dev"):
-        lines += ["## Dev metrics (best checkpoint, selected on CAUSES strict F1)", "", "```",
+        lines += [f"## Dev metrics (best checkpoint, selected on CAUSES strict F1 of {SELECTION[getattr(cfg, 'selection', 'all')]})",
+                  "", "```",
                   format_report(state["best_dev"]), "```", ""]
     if test:
         lines += ["## Test metrics (never used for training or selection)", "", "```", format_report(test), "```", ""]

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from ..model.encoders import DEFAULT_ENCODER
 
 
+#: what checkpoint and decoding selection can maximise on dev (CAUSES strict F1): ``all`` the whole
+#: dev file (each link counts once, wherever it comes from), ``real`` its real part
+#: (``meta.origin = real-pool``), ``balanced`` the mean of its real and authored parts
+OBJECTIVES = ("all", "real", "balanced")
+
+
 @dataclass
 class TrainConfig:
     train_file: str
@@ -26,6 +32,7 @@ class TrainConfig:
     eval_batch_size: int = 64
     max_minutes: float | None = None
     no_tune_thresholds: bool = False
+    selection: str = "all"   # what checkpoint and decoding selection maximise on dev (OBJECTIVES)
     sentence_views: bool = True
     real_text_views: float = 0.3   # share of records shown each epoch as a real-text view in their place (0: none)
     eval_from_epoch: int | None = None  # default: a third of the way in (early epochs are never the best)

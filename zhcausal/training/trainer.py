@@ -25,12 +25,12 @@ from ..data.schema import Record
 from ..errors import UserError
 from ..model import CausalModel
 from ..model.encoders import resolve_base_model
-from ..model.inference import (assemble, decode_pieces, merge_sentences, predict_sentences, sentence_plan,
-                               window_logits)
+from ..model.inference import merge_sentences, predict_sentences
 from ..model.runtime import INCOMPLETE, cpu_has_fast_bf16
 from .config import TrainConfig
 from .data import EpochExamples, collate, length_grouped_batches
 from .metrics import evaluate_records, headline
+from .tuning import DevDecoder, apply, describe, part_scores, search, selection_score
 
 
 #: share of the epochs in which a record of several sentences is shown sentence by sentence
@@ -122,7 +122,7 @@ class Trainer:
     #: settings a resumed run must share with the run it continues (else it is a different run)
     RESUME_KEYS = ("train_file", "dev_file", "base_model", "batch_size", "learning_rate",
                    "head_learning_rate", "weight_decay", "warmup_ratio", "seed", "max_seq_length", "sentence_views",
-                   "real_text_views")
+                   "real_text_views", "selection")
 
     def _check_resumable(self, saved: dict) -> None:
         now = asdict(self.cfg)
@@ -163,46 +163,22 @@ class Trainer:
         model.train()
         return evaluate_records(preds, records), preds
 
-    #: candidate values per decoding threshold, searched one coordinate at a time
-    THRESHOLD_GRID = {"span": (0.2, 0.3, 0.4, 0.6), "relation": (0.2, 0.3, 0.4, 0.6), "pair": (0.3, 0.2, 0.1)}
-
     def tune_thresholds(self, state: dict) -> None:
-        """Pick the span, relation and orphan-pairing thresholds of the best checkpoint on dev
-        (coordinate search on CAUSES strict F1, ties to the defaults 0.5 / 0.5 / off) and store them in
-        its config."""
+        """Tune the decoding of the best checkpoint on dev (:mod:`.tuning`: span, relation and
+        pairing thresholds, relation pooling; coordinate search, ties to the untuned defaults) and
+        store the result in its config."""
         if not self.dev_records or self.cfg.no_tune_thresholds:
             return
         best = CausalModel.from_pretrained(str(self.out)).to(self.accelerator.device).eval()
-        texts = [r.text for r in self.dev_records]
-        plan = sentence_plan(texts)
-        pieces = [texts[t][a:b] for t, _, a, b in plan]
-        with self.accelerator.autocast():  # one forward pass over dev; every threshold decodes these logits
-            scored = list(window_logits(best, self.tokenizer, pieces, self.cfg.eval_batch_size))
-        cache: dict[tuple, tuple[dict, list]] = {}
-
-        def run(th: dict) -> tuple[dict, list]:
-            key = (th["span"], th["relation"], th["pair"])
-            if key not in cache:
-                sents = assemble(texts, plan, decode_pieces(best.config, pieces, scored, key))
-                preds = [merge_sentences(r.id, r.text, s) for r, s in zip(self.dev_records, sents)]
-                cache[key] = evaluate_records(preds, self.dev_records), preds
-            return cache[key]
-
-        chosen = {"span": 0.5, "relation": 0.5, "pair": 1.0}
-        base = top = headline(run(chosen)[0])
-        for which, values in self.THRESHOLD_GRID.items():
-            for v in values:
-                cand = {**chosen, which: v}
-                s = headline(run(cand)[0])
-                if s > top + 1e-9:
-                    top, chosen = s, cand
-        result, _ = run(chosen)
-        best.config.span_threshold, best.config.relation_threshold = chosen["span"], chosen["relation"]
-        best.config.pair_threshold = chosen["pair"]
+        dev = DevDecoder(best, self.tokenizer, self.dev_records, self.cfg.eval_batch_size,
+                         self.accelerator.autocast(), self.cfg.selection)
+        chosen, base, top = search(dev.run)
+        _, result, _ = dev.run(chosen)
+        apply(best.config, chosen)
         state.update(span_threshold=chosen["span"], relation_threshold=chosen["relation"],
-                     pair_threshold=chosen["pair"], best_dev=result, best_score=headline(result))
-        self.log(f"thresholds tuned on dev: span {chosen['span']}, relation {chosen['relation']}, "
-                 f"pairing {'off' if chosen['pair'] >= 1 else chosen['pair']} (CAUSES strict F1 {base:.4f} -> {top:.4f})")
+                     pair_threshold=chosen["pair"], relation_pooling=chosen["pooling"], best_dev=result,
+                     best_score=top)
+        self.log(f"decoding tuned on dev: {describe(chosen)} (selection score {base:.4f} -> {top:.4f})")
         if self.accelerator.is_main_process:
             _atomic_dir_write(self.out, lambda d: (best.save_pretrained(d, safe_serialization=True),
                                                    (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")))
@@ -304,12 +280,15 @@ class Trainer:
                 self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f} (dev evaluation from epoch {eval_from})")
                 continue
             if self.dev_records:
-                result, _ = self.evaluate(self.dev_records)
-                score = headline(result)
-                entry.update({"dev_causes_strict_f1": score,
+                result, preds = self.evaluate(self.dev_records)
+                parts = part_scores(preds, self.dev_records)
+                score = selection_score(result, parts, cfg.selection)
+                entry.update({"dev_causes_strict_f1": headline(result), "dev_selection_score": score,
                               "dev_actor_of_strict_f1": result["rel_strict"]["ACTOR_OF"]["f1"],
                               "dev_false_alarm_rate": result["false_alarm_rate"]})
-                self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev CAUSES strict F1 {score:.4f}, "
+                entry.update({f"dev_{part}_causes_strict_f1": f1 for part, f1 in parts.items()})
+                shown = "".join(f", {part} {f1:.4f}" for part, f1 in parts.items())
+                self.log(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev CAUSES strict F1 {headline(result):.4f}{shown}, "
                          f"ACTOR_OF {entry['dev_actor_of_strict_f1']:.4f}, false alarms {result['false_alarm_rate']:.1%}")
             else:
                 score = None  # no dev set: the last epoch is the model
@@ -333,7 +312,8 @@ class Trainer:
         self.tune_thresholds(state)
         state["train_minutes"] = round((time.time() - started) / 60, 2)
         if self.dev_records:
-            self.log(f"best epoch {state['best_epoch']} (dev CAUSES strict F1 {state['best_score']:.4f}); model in {self.out}")
+            self.log(f"best epoch {state['best_epoch']} (dev selection score {state['best_score']:.4f}, "
+                     f"CAUSES strict F1 {headline(state['best_dev']):.4f}); model in {self.out}")
         else:
             self.log(f"no dev set: kept the last epoch ({state['best_epoch']}), with no dev score; model in {self.out}")
         return state
