@@ -4,7 +4,8 @@
 
 Each row tunes on dev only (coordinate search, as `zhcausal train` and `zhcausal tune` do), with
 one objective (CAUSES strict F1 of the whole dev file, of its real part, or the mean of both parts)
-and one grid (the grid before relation pooling, or today's :data:`zhcausal.training.tuning.GRID`),
+and one grid (the thresholds of the models trained before; with relation pooling; and today's
+:data:`zhcausal.training.tuning.GRID`, local clause views too),
 then scores the chosen setting on the test split once. The test split chooses nothing.
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main() -> int:
     from zhcausal.data.io import read_records
     from zhcausal.model import CausalModel
     from zhcausal.training.tuning import GRID, DevDecoder, describe, is_real, search
+
+    NO_VIEWS = {k: v for k, v in GRID.items() if k != "local"}
     from zhcausal.training.metrics import evaluate_records
 
     hf_logging.disable_progress_bar()
@@ -54,13 +57,14 @@ def main() -> int:
         return out
 
     saved = {"span": model.config.span_threshold, "relation": model.config.relation_threshold,
-             "pair": getattr(model.config, "pair_threshold", 1.0), "pooling": getattr(model.config, "relation_pooling", "min")}
+             "pair": getattr(model.config, "pair_threshold", 1.0), "pooling": getattr(model.config, "relation_pooling", "min"),
+             "local": getattr(model.config, "local_views", 0)}
     rows = [("as saved", "-", saved)]
     for obj, dec in decoders.items():
-        for grid_name, grid in (("before pooling", OLD_GRID), ("with pooling", GRID)):
+        for grid_name, grid in (("thresholds only", OLD_GRID), ("pooling", NO_VIEWS), ("pooling, local views", GRID)):
             rows.append((obj, grid_name, search(dec.run, grid)[0]))
     print(f"model: {args.model}; dev {args.dev} ({len(dev_records)}), test {args.test} ({len(test_records)})\n")
-    print("| objective | grid | chosen on dev | dev all / real / authored | test all | test real (P, R) | test authored | real false alarms |")
+    print("| objective | grid | chosen on dev | dev all / real / authored (false alarms) | test all | test real (P, R) | test authored | real false alarms |")
     print("|---|---|---|---|---|---|---|---|")
     for obj, grid_name, chosen in rows:
         d = parts(first.run(chosen)[2], dev_records)
@@ -69,7 +73,7 @@ def main() -> int:
         fa = t["real"]
         print(f"| {obj} | {grid_name} | {describe(chosen)} | "
               + " / ".join(f"{d[k]['rel_strict']['CAUSES']['f1']:.3f}" for k in ("all", "real", "authored"))
-              + f" | {c['all']['f1']:.3f} | {c['real']['f1']:.3f} (P {c['real']['precision']:.2f} R {c['real']['recall']:.2f})"
+              + f" ({d['all']['false_alarm_rate']:.1%}) | {c['all']['f1']:.3f} | {c['real']['f1']:.3f} (P {c['real']['precision']:.2f} R {c['real']['recall']:.2f})"
               f" | {c['authored']['f1']:.3f} | {fa['false_alarms']}/{fa['non_causal']} ({fa['false_alarm_rate']:.1%}) |",
               flush=True)
     return 0

@@ -83,3 +83,38 @@ def test_tune_refuses_a_directory_without_a_model(tmp_path, toy_file, capsys):
 
     assert main(["tune", "--model", str(tmp_path), "--dev", str(toy_file)]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_clause_views_are_runs_of_consecutive_clauses():
+    from zhcausal.model.inference import clause_views, local_views
+
+    text = "供应偏紧，价格上涨，需求不足,成交低迷。"
+    assert [text[a:b] for a, b in clause_views(text, 2)] == ["供应偏紧，价格上涨", "价格上涨，需求不足", "需求不足,成交低迷。"]
+    assert clause_views(text, 4) == [] and clause_views(text, 0) == []  # no more clauses than a view holds
+    assert clause_views("收入增长，", 1) == []  # a trailing comma makes no empty clause
+    assert local_views(["甲，乙", text], 3) == [(1, 0, "供应偏紧，价格上涨，需求不足"), (1, 5, "价格上涨，需求不足,成交低迷。")]
+
+
+def test_a_local_view_lifts_a_link_between_spans_the_whole_sentence_found():
+    from zhcausal.model.decoding import RawSpan
+    from zhcausal.model.inference import _add_local
+
+    c, e, other = RawSpan("CAUSE", 0, 4), RawSpan("EFFECT", 5, 9), RawSpan("EFFECT", 5, 7)
+    spans, rels = {c: 0.9, e: 0.9}, {("CAUSES", c, e): 0.2}
+    _add_local(spans, rels, {c: 0.99, other: 0.99}, {("CAUSES", c, e): 0.95, ("CAUSES", c, other): 0.97})
+    assert rels == {("CAUSES", c, e): 0.95}  # the view's own span boundaries do not come in
+    assert spans == {c: 0.9, e: 0.9}
+
+
+def test_prediction_with_local_views_stays_contract_valid(trained_model):
+    from zhcausal import CausalExtractor
+    from zhcausal.data.validate import check_record
+
+    ext = CausalExtractor.from_pretrained(str(trained_model), precision="fp32")
+    texts = ["钢材价格上涨导致宝钢股份营业收入增长12.3%，同时受疫情影响，海外消费者转向线上，进而使跨境电商销售额大幅增长。"]
+    plain = ext.predict(texts)[0]
+    ext.model.config.local_views = 2
+    local = ext.predict(texts)[0]
+    assert not check_record(local.to_dict())
+    assert {(s.start, s.end) for s in local.spans} >= {(s.start, s.end) for r in [plain] for s in r.spans
+                                                         if any(x.head == s.id or x.tail == s.id for x in r.relations)}

@@ -28,7 +28,8 @@ def run(args) -> int:
     tokenizer = AutoTokenizer.from_pretrained(args.model)
     before = describe({"span": model.config.span_threshold, "relation": model.config.relation_threshold,
                        "pair": getattr(model.config, "pair_threshold", 1.0),
-                       "pooling": getattr(model.config, "relation_pooling", "min")})
+                       "pooling": getattr(model.config, "relation_pooling", "min"),
+                       "local": getattr(model.config, "local_views", 0)})
     print(f"scoring {len(dev)} dev records with {args.model} ...", file=sys.stderr)
     with torch.inference_mode():
         decoder = DevDecoder(model, tokenizer, dev, args.batch_size, objective=args.selection)

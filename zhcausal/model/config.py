@@ -22,6 +22,8 @@ class CausalConfig(PretrainedConfig):
             when it pairs a CAUSE and an EFFECT that have no other link (1.0: off; tuned on dev).
         relation_pooling: how a relation's start→start and end→end probabilities make its score:
             ``"min"``, ``"mean"`` or ``"geo"`` (geometric mean); tuned on dev.
+        local_views: also read every run of this many consecutive clauses of a longer sentence on
+            its own and merge what it finds (0: off; tuned on dev).
         max_seq_length: tokens per window (special tokens included); longer text is windowed.
         window_overlap: tokens shared by neighbouring windows.
         pre_split_chars: tokenize character by character (exact offsets for Chinese
@@ -42,6 +44,7 @@ class CausalConfig(PretrainedConfig):
         relation_threshold: float = 0.5,
         pair_threshold: float = 1.0,
         relation_pooling: str = "min",
+        local_views: int = 0,
         max_seq_length: int = 512,
         window_overlap: int = 128,
         pre_split_chars: bool = True,
@@ -58,6 +61,7 @@ class CausalConfig(PretrainedConfig):
         self.relation_threshold = relation_threshold
         self.pair_threshold = pair_threshold
         self.relation_pooling = relation_pooling
+        self.local_views = local_views
         self.max_seq_length = max_seq_length
         self.window_overlap = window_overlap
         self.pre_split_chars = pre_split_chars

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from ..data.schema import Record, Relation, Span
 from ..data.sentences import split_sentences
-from .decoding import decode_window, finalize
+from .decoding import RawSpan, decode_window, finalize
 from .encoding import Window, framed_windows, pad_batch, tokenize_batch
 
 
@@ -72,30 +72,89 @@ def window_logits(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
             bar.update(len(chunk))
 
 
-def decode_pieces(config, pieces: Sequence[str], scored: Iterable, threshold=None) -> list[Record]:
+def decode_pieces(config, pieces: Sequence[str], scored: Iterable, threshold=None,
+                  views: Sequence[tuple[int, int, str]] = ()) -> list[Record]:
     """Decode window logits (from :func:`window_logits`) into one record per piece, merging the
-    windows of a piece (the best score of each span and relation wins)."""
+    windows of a piece (the best score of each span and relation wins).
+
+    ``views`` are extra texts scored after the pieces (window index ``len(pieces) + k`` is
+    ``views[k]``), each ``(piece index, offset, text)``: a part of a piece read on its own
+    (:func:`clause_views`), whose spans and links join that piece's at their offset."""
     s_thr, r_thr, p_thr = _thresholds(config, threshold)
-    merged_spans: list[dict] = [{} for _ in pieces]
-    merged_rels: list[dict] = [{} for _ in pieces]
+    pooling = getattr(config, "relation_pooling", "min")
+    merged = [({}, {}) for _ in pieces]   # per piece: spans and relations of its own windows
+    local = [({}, {}) for _ in pieces]    # and of its local views
     for pi, w, span_l, head_l, tail_l in scored:
+        owner, offset, text = (pi, 0, pieces[pi]) if pi < len(pieces) else views[pi - len(pieces)]
         spans, rels = decode_window(span_l, head_l, tail_l, w.char_starts, w.char_ends, config.span_labels,
-                                    config.relation_labels, s_thr, r_thr, pieces[pi], p_thr,
-                                    getattr(config, "relation_pooling", "min"))
+                                    config.relation_labels, s_thr, r_thr, text, p_thr, pooling)
+        if offset:
+            spans = {_moved(k, offset): v for k, v in spans.items()}
+            rels = {(lab, _moved(h, offset), _moved(t, offset)): v for (lab, h, t), v in rels.items()}
+        into = merged[owner] if pi < len(pieces) else local[owner]
         for key, v in spans.items():
-            merged_spans[pi][key] = max(v, merged_spans[pi].get(key, 0.0))
+            into[0][key] = max(v, into[0].get(key, 0.0))
         for key, v in rels.items():
-            merged_rels[pi][key] = max(v, merged_rels[pi].get(key, 0.0))
-    return [finalize(str(i), p, s, r, r_thr) for i, (p, s, r) in enumerate(zip(pieces, merged_spans, merged_rels))]
+            into[1][key] = max(v, into[1].get(key, 0.0))
+    for (spans, rels), (lspans, lrels) in zip(merged, local):
+        _add_local(spans, rels, lspans, lrels)
+    return [finalize(str(i), p, s, r, r_thr) for i, (p, (s, r)) in enumerate(zip(pieces, merged))]
+
+
+def _add_local(spans: dict, rels: dict, lspans: dict, lrels: dict) -> None:
+    """Merge what local views found into a piece's own predictions: a view's link counts (best
+    score) between two spans the piece read whole has found. The piece's spans stand as they are
+    (a view cannot see a span longer than itself, nor the context that rules one out)."""
+    for key, v in lrels.items():
+        if key[1] in spans and key[2] in spans:
+            rels[key] = max(v, rels.get(key, 0.0))
+
+
+def _moved(span: RawSpan, offset: int) -> RawSpan:
+    return RawSpan(span.label, span.start + offset, span.end + offset)
+
+
+#: characters that end a clause inside a sentence (where :func:`clause_views` cut)
+CLAUSE_ENDS = "，,；;"
+
+
+def clause_views(piece: str, size: int) -> list[tuple[int, int]]:
+    """Character ranges of every run of ``size`` consecutive clauses of a piece that has more than
+    ``size`` clauses (none otherwise, or with ``size`` 0).
+
+    A long run-on sentence spreads the relation scores over many clause pairs, so a link the model
+    finds at 0.99 in its two clauses alone can score 0.1 inside the whole sentence; reading each
+    run of clauses on its own as well (a local view) gives the model both contexts."""
+    if size <= 0:
+        return []
+    clauses, start = [], 0
+    for k, ch in enumerate(piece):
+        if ch in CLAUSE_ENDS:
+            if piece[start:k].strip():
+                clauses.append((start, k))
+            start = k + 1
+    if piece[start:].strip():
+        clauses.append((start, len(piece)))
+    if len(clauses) <= size:
+        return []
+    return [(clauses[i][0], clauses[i + size - 1][1]) for i in range(len(clauses) - size + 1)]
+
+
+def local_views(pieces: Sequence[str], size: int) -> list[tuple[int, int, str]]:
+    """The :func:`clause_views` of every piece, as ``(piece index, offset, text)`` for :func:`decode_pieces`."""
+    return [(i, a, p[a:b]) for i, p in enumerate(pieces) for a, b in clause_views(p, size)]
 
 
 def predict_pieces(model, tokenizer, pieces: Sequence[str], batch_size: int = 32,
                    threshold: float | tuple[float, ...] | None = None,
                    show_progress: bool = False) -> list[Record]:
     """One record per piece of text (offsets into the piece); a piece longer than the encoder's
-    limit is read in overlapping windows whose predictions are merged."""
-    return decode_pieces(model.config, pieces, window_logits(model, tokenizer, pieces, batch_size, show_progress),
-                         threshold)
+    limit is read in overlapping windows whose predictions are merged, and with the model's
+    ``local_views`` (tuned on dev) each run of that many clauses is read on its own as well."""
+    views = local_views(pieces, getattr(model.config, "local_views", 0))
+    texts = list(pieces) + [v[2] for v in views]
+    return decode_pieces(model.config, pieces, window_logits(model, tokenizer, texts, batch_size, show_progress),
+                         threshold, views)
 
 
 #: token pairs per batch (batch × width²): the span and relation heads score every pair, so long

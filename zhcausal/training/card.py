@@ -56,7 +56,8 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
              f"- train data: {_data_summary(cfg.train_file)}",
              f"- dev data (checkpoint and threshold selection): {_data_summary(cfg.dev_file)}",
              f"- decoding thresholds: span {state.get('span_threshold', 0.5)}, relation {state.get('relation_threshold', 0.5)}, "
-             f"pairing {state.get('pair_threshold', 1.0)}, relation pooling {state.get('relation_pooling', 'min')}",
+             f"pairing {state.get('pair_threshold', 1.0)}, relation pooling {state.get('relation_pooling', 'min')}, "
+             f"local clause views {state.get('local_views', 0) or 'off'}",
              f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records each epoch, in their place",
              f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "

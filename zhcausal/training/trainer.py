@@ -176,7 +176,8 @@ class Trainer:
         _, result, _ = dev.run(chosen)
         apply(best.config, chosen)
         state.update(span_threshold=chosen["span"], relation_threshold=chosen["relation"],
-                     pair_threshold=chosen["pair"], relation_pooling=chosen["pooling"], best_dev=result,
+                     pair_threshold=chosen["pair"], relation_pooling=chosen["pooling"],
+                     local_views=chosen["local"], best_dev=result,
                      best_score=top)
         self.log(f"decoding tuned on dev: {describe(chosen)} (selection score {base:.4f} -> {top:.4f})")
         if self.accelerator.is_main_process:
