@@ -10,7 +10,8 @@ measure near-duplicates (character-bigram Jaccard; pairs above --max-sim are rep
 later record dropped), then split seeded and stratified. The authored part: by (source, industry,
 causal) about 80/10/10, a quarter of the seeds in test. The real part (``meta.origin ==
 "real-pool"``), split on its own so the authored splits stay as they were: by a hash of the
-record id, about 75/10/15 (see ``split_real``).
+record id, about 75/10/15 (see ``split_real``). A record with ``meta.split`` goes to that split
+(``pinned``: targeted batches such as ``authoring/jux-*.txt``, all in train).
 """
 from __future__ import annotations
 
@@ -90,6 +91,13 @@ def split_real(records: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def pinned(record: dict) -> bool:
+    """A record whose ``meta.split`` names its split (a targeted batch, e.g. the juxtaposition
+    batch in ``authoring/jux-*.txt``, all in train): it stays out of the stratified and hashed
+    splits, so adding it moves no other record, and loses every near-duplicate pair it is in."""
+    return record["meta"].get("split") in ("train", "dev", "test")
+
+
 def build(max_sim: float, seed: int) -> tuple[dict[str, list[dict]], list[str]]:
     log, records, errors = [], [], 0
     files = sorted((ANN / "authoring").glob("*.txt")) + sorted((ANN / "authoring" / "real").glob("real-*.txt"))
@@ -125,6 +133,8 @@ def build(max_sim: float, seed: int) -> tuple[dict[str, list[dict]], list[str]]:
         if s < max_sim:
             break
         keep, lose = (i, j) if records[j]["meta"].get("source") != "seed" else (j, i)
+        if pinned(records[keep]) and not pinned(records[lose]):  # a targeted batch never displaces a record
+            keep, lose = lose, keep
         if keep not in drop:
             drop.add(lose)
     log.append(f"{len(records)} records compiled; {len(drop)} near-duplicate(s) above {max_sim} dropped")
@@ -133,10 +143,11 @@ def build(max_sim: float, seed: int) -> tuple[dict[str, list[dict]], list[str]]:
         log.append(f"  {s:.3f}  {records[i]['id']} | {records[j]['id']}")
     kept = [r for k, r in enumerate(records) if k not in drop]
     is_real = lambda r: r["meta"].get("origin") == "real-pool"  # noqa: E731
-    splits = split([r for r in kept if not is_real(r)], seed)
-    real_splits = split_real([r for r in kept if is_real(r)])
+    splits = split([r for r in kept if not is_real(r) and not pinned(r)], seed)
+    real_splits = split_real([r for r in kept if is_real(r) and not pinned(r)])
     for name in splits:
-        splits[name] = sorted(splits[name] + real_splits[name], key=lambda r: r["id"])
+        fixed = [r for r in kept if r["meta"].get("split") == name]
+        splits[name] = sorted(splits[name] + real_splits[name] + fixed, key=lambda r: r["id"])
     splits["seed"] = sorted(seeds, key=lambda r: r["id"])
     for name in ("train", "dev", "test"):
         n_seed = sum(r["meta"].get("source") == "seed" for r in splits[name])

@@ -39,3 +39,15 @@ def test_stats_cli(capsys):
     assert main(["stats", str(ROOT / "annotations" / "seed.jsonl")]) == 0
     out = capsys.readouterr().out
     assert "records        90" in out and "chains" in out
+
+
+def test_pinned_batches_stay_in_their_split():
+    """A targeted batch (``meta.split``, e.g. the juxtaposition batch) sits in the split it names and
+    nowhere else, and none of it has the same text as a dev or test record."""
+    by_split = {p.stem: read_records(p) for p in SPLITS}
+    for name, records in by_split.items():
+        assert all(r.meta.get("split", name) == name for r in records), f"a pinned record is outside its split in {name}"
+    pinned = [r for r in by_split["train"] if r.meta.get("split") == "train"]
+    assert len(pinned) >= 200 and all("juxtaposition" in r.meta["phenomena"] for r in pinned if r.relations)
+    held_out = {r.text for name in ("dev", "test") for r in by_split[name]}
+    assert not held_out & {r.text for r in pinned}
