@@ -20,7 +20,8 @@ def run(args) -> int:
                       max_seq_length=args.max_seq_length, precision=args.precision, resume=args.resume,
                       max_minutes=args.max_minutes, no_tune_thresholds=args.no_tune_thresholds,
                       sentence_views=not args.no_sentence_views, eval_from_epoch=args.eval_from,
-                      real_text_views=args.real_text_views, selection=args.selection)
+                      real_text_views=args.real_text_views, selection=args.selection,
+                      average_last=args.average_last)
     trainer = Trainer(cfg)
     state = trainer.train()
     if not trainer.accelerator.is_main_process:  # under accelerate launch: one process writes the card
@@ -55,7 +56,11 @@ def register(sub) -> None:
     t.add_argument("--head-lr", type=float, default=d["head_learning_rate"],
                    help="learning rate of the span and relation heads")
     t.add_argument("--seed", type=int, default=d["seed"])
-    t.add_argument("--patience", type=int, default=d["patience"], help="early stopping: epochs without dev improvement")
+    t.add_argument("--patience", type=int, default=d["patience"],
+                   help="early stopping: epochs without dev improvement (never inside the --average-last window)")
+    t.add_argument("--average-last", type=float, default=d["average_last"], metavar="SHARE",
+                   help="share of the final epochs whose mean weights are scored on dev as one more candidate and "
+                        "kept where they beat every single epoch (needs --dev and at least two epochs); 0 turns it off")
     t.add_argument("--max-seq-length", type=int, default=d["max_seq_length"])
     t.add_argument("--precision", choices=["auto", "bf16", "fp32"], default=d["precision"],
                    help="mixed precision (auto: bf16 where the hardware is fast at it)")

